@@ -1,0 +1,30 @@
+/* rb.h - fixed-capacity ring buffer of doubles: the last `cap` values of a series.
+ * Pure: no I/O; allocates only in rb_init(). */
+#ifndef BLIP_RB_H
+#define BLIP_RB_H
+#include <stddef.h>
+
+struct rb {
+    double *v;   /* cap slots, owned */
+    size_t cap;  /* capacity, >= 1 */
+    size_t len;  /* values held, 0..cap */
+    size_t head; /* index of the oldest value */
+};
+
+/* Returns 0, or -1 if cap is 0 (r untouched). Allocation failure ends the program. */
+int rb_init(struct rb *r, size_t cap);
+void rb_clear(struct rb *r); /* frees the slots; safe to call twice */
+void rb_reset(struct rb *r); /* forgets the values, keeps the slots */
+
+/* Appends x. Returns 1 and stores the value pushed out in *evicted when the buffer was full,
+ * else 0. */
+int rb_push(struct rb *r, double x, double *evicted);
+
+/* The i-th value, oldest first (0 <= i < len). */
+static inline double rb_get(const struct rb *r, size_t i) {
+    size_t k = r->head + i;
+    return r->v[k >= r->cap ? k - r->cap : k];
+}
+
+static inline double rb_newest(const struct rb *r) { return rb_get(r, r->len - 1); }
+#endif

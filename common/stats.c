@@ -1,0 +1,69 @@
+/* stats.c - see stats.h. */
+#include "stats.h"
+
+#include <math.h>
+
+int stats_init(struct stats *s, size_t cap) {
+    if (cap < 1 || cap > STATS_WINDOW_MAX)
+        return -1;
+    if (rb_init(&s->ring, cap) != 0)
+        return -1;
+    s->mean = s->m2 = 0;
+    s->since_resync = 0;
+    return 0;
+}
+
+void stats_clear(struct stats *s) {
+    rb_clear(&s->ring);
+    s->mean = s->m2 = 0;
+}
+
+void stats_reset(struct stats *s) {
+    rb_reset(&s->ring);
+    s->mean = s->m2 = 0;
+    s->since_resync = 0;
+}
+
+/* Recomputes mean and m2 exactly from the window (two passes). */
+static void stats_resync(struct stats *s) {
+    size_t n = s->ring.len;
+    double sum = 0, m2 = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += rb_get(&s->ring, i);
+    s->mean = n ? sum / (double)n : 0;
+    for (size_t i = 0; i < n; i++) {
+        double d = rb_get(&s->ring, i) - s->mean;
+        m2 += d * d;
+    }
+    s->m2 = m2;
+    s->since_resync = 0;
+}
+
+void stats_push(struct stats *s, double x) {
+    double old;
+    if (!rb_push(&s->ring, x, &old)) {
+        /* growing: the classic Welford step */
+        double n = (double)s->ring.len;
+        double d = x - s->mean;
+        s->mean += d / n;
+        s->m2 += d * (x - s->mean);
+    } else {
+        /* sliding: replace old by x; mean moves by (x - old) / n */
+        double n = (double)s->ring.len;
+        double mean_old = s->mean;
+        s->mean += (x - old) / n;
+        s->m2 += (x - old) * (x - s->mean + old - mean_old);
+        if (s->m2 < 0)
+            s->m2 = 0;
+    }
+    if (++s->since_resync >= STATS_RESYNC)
+        stats_resync(s);
+}
+
+double stats_mean(const struct stats *s) { return s->ring.len ? s->mean : 0; }
+
+double stats_stddev(const struct stats *s) {
+    if (s->ring.len < 2)
+        return 0;
+    return sqrt(s->m2 / (double)s->ring.len);
+}
