@@ -1,0 +1,691 @@
+/* blip-generator - publishes simulated (or recorded) points to a Redis channel, or prints them.
+ * The shell around phase.c, profile.c and replay.c: flags, pacing, Redis, signals, counters. */
+#include <errno.h>
+#include <event2/event.h>
+#include <math.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "clock.h"
+#include "codec.h"
+#include "conn.h"
+#include "log.h"
+#include "num.h"
+#include "phase.h"
+#include "profile.h"
+#include "replay.h"
+#include "url.h"
+#include "version.h"
+#include "xalloc.h"
+
+#define PROG "blip-generator"
+#define GEN_SERIES_MAX 100000      /* series one generator simulates */
+#define GEN_FAST_BATCH 2048        /* points per turn of the loop when --rate 0 */
+#define GEN_FAST_INFLIGHT 20000    /* publishes in flight before a --rate 0 run waits */
+#define GEN_MIN_PERIOD_US 1000     /* the pacing timer never fires more often than this */
+#define GEN_CATCHUP_MAX_S 2        /* after a longer stall the schedule restarts */
+#define GEN_STOP_GRACE_S 3         /* wait this long for replies in flight when stopping */
+#define GEN_SEEDED_START_TS 1767225600000LL /* 2026-01-01T00:00:00Z: ts origin when --seed is set */
+
+struct gen_conf {
+    const char *redis;
+    const char *channel;
+    const char *series;
+    const char *phases;
+    const char *replay;
+    const char *log_level;
+    double rate;
+    double speed; /* NAN when not given */
+    long count;
+    long series_count;
+    double base, noise, high_offset, spike_prob, spike_scale; /* NAN: the profile's own */
+    int to_stdout;
+    int profile;
+    double stats_interval;
+    uint64_t seed;
+    int has_seed;
+    int64_t start_ts;
+    int has_start_ts;
+};
+
+enum gen_pace {
+    GEN_PACE_FAST,     /* as fast as Redis acknowledges (bounded in flight) */
+    GEN_PACE_RATE,     /* --rate ticks per second */
+    GEN_PACE_RECORDED, /* replay: recorded time divided by --speed */
+};
+
+struct gen_series {
+    char name[CODEC_SERIES_MAX + 1];
+    char unit[CODEC_UNIT_MAX + 1];
+    enum codec_value_key key;
+    struct phase_gen pg;
+    int64_t seq;
+};
+
+struct gen {
+    struct gen_conf conf;
+    struct redis_url url;
+    struct event_base *base;
+    struct conn *conn;
+    struct event *pump;      /* sends what is due, then waits on itself as a timer */
+    struct event *stats;
+    struct event *sigint, *sigterm, *grace;
+    struct gen_series *series;
+    size_t nseries;
+    enum gen_pace pace;
+    struct point next;       /* the point waiting for its turn, when has_next */
+    int has_next;
+    uint64_t fetched;        /* points taken from the source so far */
+    uint64_t t0_ns;          /* monotonic time the schedule starts from */
+    double interval_ms;      /* simulated time between ticks */
+    int64_t start_ts;
+    /* replay */
+    FILE *replay;
+    struct replay_layout layout;
+    int replay_first;
+    int64_t replay_ts0;      /* first row's ts, for --speed */
+    uint64_t replay_rows;
+    char *line;
+    size_t linecap;
+    /* counters */
+    uint64_t made, sent, dropped, bad_rows, last_made;
+    uint64_t last_stats_ns;
+    int started;  /* the pump has run: the first connection came up (or --stdout) */
+    int stopping;
+    int exit_code;
+    struct log_ratelimit rl;
+};
+
+static int gen_parse_seed(void *conf, const char *v, char *err, size_t errlen) {
+    struct gen_conf *c = conf;
+    int64_t s;
+    if (num_parse_i64(v, strlen(v), 0, INT64_MAX, &s) != 0) {
+        snprintf(err, errlen, "expected an integer 0..%lld, got \"%.60s\"", (long long)INT64_MAX, v);
+        return -1;
+    }
+    c->seed = (uint64_t)s;
+    c->has_seed = 1;
+    return 0;
+}
+
+static int gen_parse_start_ts(void *conf, const char *v, char *err, size_t errlen) {
+    struct gen_conf *c = conf;
+    int64_t t;
+    if (num_parse_i64(v, strlen(v), 0, 253402300799999LL, &t) != 0) {
+        snprintf(err, errlen, "expected Unix milliseconds, got \"%.60s\"", v);
+        return -1;
+    }
+    c->start_ts = t;
+    c->has_start_ts = 1;
+    return 0;
+}
+
+static const char *const gen_profiles[] = {"response", "system", NULL};
+
+#define O(f) offsetof(struct gen_conf, f)
+static const struct cfg_opt gen_opts[] = {
+    {"redis", CFG_STRING, O(redis), "REDIS_URL", "URL",
+     "Redis server (default redis://127.0.0.1:6379)", 0, 4096, NULL, NULL},
+    {"channel", CFG_STRING, O(channel), "BLIP_CHANNEL", "NAME",
+     "channel to publish points on (default response_times)", 0, 256, NULL, NULL},
+    {"rate", CFG_DOUBLE, O(rate), "BLIP_RATE", "HZ",
+     "ticks per second, one point per series each; 0 = as fast as possible (default 10)", 0, 1e7,
+     NULL, NULL},
+    {"count", CFG_INT, O(count), "BLIP_COUNT", "N",
+     "stop after N points in all (default 0 = forever)", 0, 1e15, NULL, NULL},
+    {"seed", CFG_FUNC, 0, "BLIP_SEED", "N",
+     "random seed: the same seed gives a byte-identical stream (default: from the clock)", 0, 0,
+     NULL, gen_parse_seed},
+    {"series", CFG_STRING, O(series), "BLIP_SERIES", "A,B,...",
+     "names of independent series, each with its own phase offset (default web)", 0, 1 << 20,
+     NULL, NULL},
+    {"series-count", CFG_INT, O(series_count), "BLIP_SERIES_COUNT", "N",
+     "simulate N series named <first>-0 .. <first>-(N-1) instead (default 0 = off)", 0,
+     GEN_SERIES_MAX, NULL, NULL},
+    {"profile", CFG_CHOICE, O(profile), "BLIP_PROFILE", "response|system",
+     "response: web response times (ms); system: cpu, memory, disk, network (default response)",
+     0, 0, gen_profiles, NULL},
+    {"phases", CFG_STRING, O(phases), "BLIP_PHASES", "LIST",
+     "phase cycle (default NORMAL:200,RAMP_UP:100,HIGH:200,RAMP_DOWN:100)", 0, 4096, NULL, NULL},
+    {"base", CFG_DOUBLE, O(base), "BLIP_BASE", "X", "level in NORMAL (default 200)", -1e12, 1e12,
+     NULL, NULL},
+    {"noise", CFG_DOUBLE, O(noise), "BLIP_NOISE", "SD", "noise standard deviation (default 2.5)",
+     0, 1e12, NULL, NULL},
+    {"high-offset", CFG_DOUBLE, O(high_offset), "BLIP_HIGH_OFFSET", "X",
+     "level added in HIGH; ramps climb to it (default 25)", -1e12, 1e12, NULL, NULL},
+    {"spike-prob", CFG_DOUBLE, O(spike_prob), "BLIP_SPIKE_PROB", "P",
+     "probability that a point is a labelled spike (default 0.01)", 0, 1, NULL, NULL},
+    {"spike-scale", CFG_DOUBLE, O(spike_scale), "BLIP_SPIKE_SCALE", "SD",
+     "a spike adds |N(0, SD)| (default 10)", 0, 1e12, NULL, NULL},
+    {"start-ts", CFG_FUNC, 0, "BLIP_START_TS", "MS",
+     "ts of the first point, Unix ms (default: now; with --seed: 2026-01-01T00:00:00Z)", 0, 0,
+     NULL, gen_parse_start_ts},
+    {"stdout", CFG_BOOL, O(to_stdout), "BLIP_STDOUT", NULL,
+     "print the JSON lines on stdout instead of publishing (no Redis)", 0, 0, NULL, NULL},
+    {"replay", CFG_STRING, O(replay), "BLIP_REPLAY", "FILE.csv",
+     "publish the rows of a recorded series (timestamp,value[,label]) instead of simulating", 0,
+     4096, NULL, NULL},
+    {"speed", CFG_DOUBLE, O(speed), "BLIP_SPEED", "X",
+     "with --replay: X times the recorded pace (0 = as fast as possible; default: --rate)", 0, 1e9,
+     NULL, NULL},
+    {"stats-interval", CFG_DOUBLE, O(stats_interval), "BLIP_STATS_INTERVAL", "SECONDS",
+     "seconds between stats lines, 0 = none (default 10)", 0, 86400, NULL, NULL},
+    {"log-level", CFG_STRING, O(log_level), "BLIP_LOG_LEVEL", "LEVEL",
+     "error, warn, info or debug (default info)", 0, 16, NULL, NULL},
+};
+#undef O
+#define GEN_NOPTS (sizeof gen_opts / sizeof gen_opts[0])
+
+static void gen_usage(void) {
+    static char buf[8192];
+    cfg_help(gen_opts, GEN_NOPTS, buf, sizeof buf);
+    printf("usage: " PROG " [flags]\n"
+           "Simulates a web server's response times in phases (NORMAL, RAMP_UP, HIGH, RAMP_DOWN)\n"
+           "with noise and labelled spikes, and publishes one JSON point per series per tick.\n\n"
+           "%s  --help                   this text\n  --version                print the version\n",
+           buf);
+}
+
+static void gen_die_usage(const char *msg) {
+    fprintf(stderr, PROG ": %s\n", msg);
+    exit(2);
+}
+
+/* ---- series set-up ---- */
+
+static void gen_apply_overrides(const struct gen_conf *c, struct phase_shape *sh, char *err,
+                                size_t errlen) {
+    if (!isnan(c->base))
+        sh->base = c->base;
+    if (!isnan(c->noise))
+        sh->noise = c->noise;
+    if (!isnan(c->high_offset))
+        sh->high_offset = c->high_offset;
+    if (!isnan(c->spike_prob))
+        sh->spike_prob = c->spike_prob;
+    if (!isnan(c->spike_scale))
+        sh->spike_scale = c->spike_scale;
+    if (c->phases && phase_parse_steps(c->phases, sh, err, errlen) != 0) {
+        char line[CFG_ERR_MAX + 16];
+        snprintf(line, sizeof line, "--phases: %s", err);
+        gen_die_usage(line);
+    }
+}
+
+/* Splits the --series list into names; exits 2 on a bad or repeated name. */
+static size_t gen_series_names(const struct gen_conf *c, char (*names)[CODEC_SERIES_MAX + 1],
+                               size_t max) {
+    const char *p = c->series ? c->series : "web";
+    size_t n = 0;
+    char msg[256];
+
+    if (c->series_count > 0) {
+        for (long i = 0; i < c->series_count; i++) {
+            const char *comma = strchr(p, ',');
+            int len = comma ? (int)(comma - p) : (int)strlen(p);
+            int w = snprintf(names[n], CODEC_SERIES_MAX + 1, "%.*s-%ld", len, p, i);
+            if (w > CODEC_SERIES_MAX || !codec_series_valid(names[n], (size_t)w))
+                gen_die_usage("--series-count: the first --series name is too long or invalid");
+            n++;
+        }
+        return n;
+    }
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (!codec_series_valid(p, len)) {
+            snprintf(msg, sizeof msg,
+                     "--series: \"%.*s\" is not a series name (1-64 of A-Z a-z 0-9 _ - . : / @)",
+                     (int)(len > 64 ? 64 : len), p);
+            gen_die_usage(msg);
+        }
+        if (n >= max)
+            gen_die_usage("--series: too many series");
+        memcpy(names[n], p, len);
+        names[n][len] = '\0';
+        for (size_t i = 0; i < n; i++) {
+            if (strcmp(names[i], names[n]) == 0) {
+                snprintf(msg, sizeof msg, "--series: \"%s\" is listed twice", names[n]);
+                gen_die_usage(msg);
+            }
+        }
+        n++;
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    return n;
+}
+
+static void gen_setup_series(struct gen *g) {
+    struct profile_series tpl[PROFILE_SERIES_MAX];
+    size_t ntpl = profile_series((enum profile_kind)g->conf.profile, tpl);
+    char err[CFG_ERR_MAX];
+
+    if (g->conf.replay) {
+        g->series = xcalloc(1, sizeof *g->series);
+        g->nseries = 1;
+        if (g->conf.series)
+            gen_series_names(&g->conf, &g->series[0].name, 1);
+        else
+            replay_series_name(g->conf.replay, g->series[0].name);
+        g->series[0].key = CODEC_KEY_VALUE;
+        return;
+    }
+    if (g->conf.profile == PROFILE_SYSTEM) {
+        if (g->conf.series || g->conf.series_count)
+            gen_die_usage("--series: the system profile has fixed series cpu,memory,disk,network");
+        g->series = xcalloc(ntpl, sizeof *g->series);
+        g->nseries = ntpl;
+        for (size_t i = 0; i < ntpl; i++) {
+            snprintf(g->series[i].name, sizeof g->series[i].name, "%s", tpl[i].name);
+            snprintf(g->series[i].unit, sizeof g->series[i].unit, "%s", tpl[i].unit);
+        }
+    } else {
+        size_t max = g->conf.series_count > 0 ? (size_t)g->conf.series_count : GEN_SERIES_MAX;
+        char(*names)[CODEC_SERIES_MAX + 1] = xcalloc(max, sizeof *names);
+        g->nseries = gen_series_names(&g->conf, names, max);
+        g->series = xcalloc(g->nseries, sizeof *g->series);
+        for (size_t i = 0; i < g->nseries; i++)
+            memcpy(g->series[i].name, names[i], sizeof names[i]);
+        xfree(names);
+    }
+    for (size_t i = 0; i < g->nseries; i++) {
+        const struct profile_series *t = &tpl[ntpl == 1 ? 0 : i];
+        struct phase_shape sh = t->shape;
+        gen_apply_overrides(&g->conf, &sh, err, sizeof err);
+        /* each series its own offset into the cycle and its own random stream */
+        phase_init(&g->series[i].pg, &sh, rng_derive(g->conf.seed, i),
+                   phase_cycle_ticks(&sh) * i / g->nseries);
+        g->series[i].key = t->key;
+    }
+}
+
+/* ---- the point source ---- */
+
+/* Fills p with series i's next simulated point. */
+static void gen_simulate(struct gen *g, size_t i, struct point *p) {
+    struct gen_series *s = &g->series[i];
+    struct phase_sample smp;
+    phase_next(&s->pg, &smp);
+    memcpy(p->series, s->name, sizeof p->series);
+    memcpy(p->unit, s->unit, sizeof p->unit);
+    p->value = smp.value;
+    p->value_key = s->key;
+    p->seq = s->seq++;
+    p->ts = g->start_ts + (int64_t)llround((double)p->seq * g->interval_ms);
+    p->label = smp.label;
+    p->has = CODEC_HAS_SEQ | CODEC_HAS_TS | CODEC_HAS_LABEL;
+    snprintf(p->phase, sizeof p->phase, "%s", phase_name(smp.phase));
+}
+
+/* Reads the next good row of the replay file into p. Returns 0, or -1 at the end of the file.
+ * Bad rows are counted, logged (rate-limited) and skipped. */
+static int gen_replay_next(struct gen *g, struct point *p) {
+    struct replay_row row;
+    char err[128];
+    ssize_t len;
+    while ((len = getline(&g->line, &g->linecap, g->replay)) >= 0) {
+        enum replay_result r;
+        if (len > 0 && g->line[len - 1] == '\n')
+            len--;
+        if (len == 0 || (len == 1 && g->line[0] == '\r'))
+            continue;
+        r = replay_parse_line(g->line, (size_t)len, g->replay_first, &g->layout, &row, err,
+                              sizeof err);
+        g->replay_first = 0;
+        g->replay_rows++;
+        if (r == REPLAY_HEADER)
+            continue;
+        if (r == REPLAY_BAD || (g->pace == GEN_PACE_RECORDED && !row.has_ts)) {
+            g->bad_rows++;
+            if (log_ratelimit_allow(&g->rl, clock_mono_ms(), NULL))
+                log_warn("%s line %llu skipped: %s", g->conf.replay,
+                         (unsigned long long)g->replay_rows,
+                         r == REPLAY_BAD ? err : "timestamp unreadable, and --speed needs it");
+            continue;
+        }
+        memcpy(p->series, g->series[0].name, sizeof p->series);
+        p->unit[0] = p->phase[0] = '\0';
+        p->value = row.value;
+        p->value_key = CODEC_KEY_VALUE;
+        p->seq = g->series[0].seq++;
+        p->ts = row.has_ts ? row.ts : clock_wall_ms();
+        p->label = row.label;
+        p->has = CODEC_HAS_SEQ | CODEC_HAS_TS | (row.has_label ? CODEC_HAS_LABEL : 0);
+        if (p->seq == 0)
+            g->replay_ts0 = p->ts;
+        return 0;
+    }
+    if (ferror(g->replay))
+        log_error("reading %s: %s", g->conf.replay, strerror(errno));
+    return -1;
+}
+
+/* Takes the next point into g->next. Returns 0, or -1 when the run is complete. */
+static int gen_fetch(struct gen *g) {
+    if (g->conf.count > 0 && g->fetched >= (uint64_t)g->conf.count)
+        return -1;
+    if (g->replay) {
+        if (gen_replay_next(g, &g->next) != 0)
+            return -1;
+    } else {
+        gen_simulate(g, g->fetched % g->nseries, &g->next);
+    }
+    g->fetched++;
+    g->has_next = 1;
+    return 0;
+}
+
+/* When g->next is due, on the monotonic clock. */
+static uint64_t gen_due_ns(const struct gen *g) {
+    double s;
+    switch (g->pace) {
+    case GEN_PACE_RATE:
+        /* point k belongs to tick k / nseries; tick 0 is due at once */
+        s = (double)((g->fetched - 1) / g->nseries) / g->conf.rate;
+        break;
+    case GEN_PACE_RECORDED:
+        s = (double)(g->next.ts - g->replay_ts0) / 1000.0 / g->conf.speed;
+        if (s < 0)
+            s = 0; /* rows out of order go out at once */
+        break;
+    case GEN_PACE_FAST:
+    default:
+        return 0;
+    }
+    return g->t0_ns + (uint64_t)(s * 1e9);
+}
+
+/* ---- sending ---- */
+
+static void gen_stop(struct gen *g);
+
+/* Sends one point to stdout or Redis; counts it. */
+static void gen_send(struct gen *g, const struct point *p) {
+    char buf[CODEC_OUT_MAX + 1];
+    size_t len = codec_encode_point(p, buf);
+    g->made++;
+    if (g->conf.to_stdout) {
+        buf[len++] = '\n';
+        if (fwrite(buf, 1, len, stdout) != len) {
+            log_error("cannot write to stdout: %s", strerror(errno));
+            g->exit_code = 1;
+            gen_stop(g);
+            return;
+        }
+        g->sent++;
+        return;
+    }
+    if (conn_publish(g->conn, g->conf.channel, buf, len) == 0)
+        g->sent++;
+    else
+        g->dropped++;
+}
+
+static void gen_wait(struct gen *g, uint64_t ns) {
+    struct timeval tv;
+    if (g->conf.to_stdout)
+        fflush(stdout);
+    if (ns < GEN_MIN_PERIOD_US * 1000ULL && g->pace != GEN_PACE_FAST)
+        ns = 0;
+    tv.tv_sec = (time_t)(ns / 1000000000ULL);
+    tv.tv_usec = (suseconds_t)(ns % 1000000000ULL / 1000);
+    evtimer_add(g->pump, &tv);
+}
+
+/* Sends every point that is due (at most GEN_FAST_BATCH per turn, to let replies and signals in),
+ * then waits for the next one's time, for acknowledgements, or for a connection. */
+static void gen_pump_cb(evutil_socket_t fd, short what, void *arg) {
+    struct gen *g = arg;
+    (void)fd;
+    (void)what;
+
+    for (int n = 0; n < GEN_FAST_BATCH && !g->stopping; n++) {
+        if (!g->has_next && gen_fetch(g) != 0) {
+            if (g->conf.to_stdout)
+                fflush(stdout);
+            gen_stop(g);
+            return;
+        }
+        if (g->pace == GEN_PACE_FAST) {
+            if (!g->conf.to_stdout &&
+                (!conn_is_ready(g->conn) || conn_pending(g->conn) >= GEN_FAST_INFLIGHT)) {
+                gen_wait(g, GEN_MIN_PERIOD_US * 1000ULL);
+                return;
+            }
+        } else {
+            uint64_t due = gen_due_ns(g), now = clock_mono_ns();
+            if (due > now) {
+                gen_wait(g, due - now);
+                return;
+            }
+            if (now - due > GEN_CATCHUP_MAX_S * 1000000000ULL) {
+                log_warn("fell %.1f s behind schedule (was the process stopped?); resuming now",
+                         (double)(now - due) / 1e9);
+                g->t0_ns += now - due;
+            }
+        }
+        gen_send(g, &g->next);
+        g->has_next = 0;
+    }
+    if (!g->stopping)
+        event_active(g->pump, EV_TIMEOUT, 0);
+}
+
+/* ---- stats, signals, stopping ---- */
+
+static void gen_log_stats(struct gen *g, const char *what) {
+    uint64_t now = clock_mono_ns();
+    double secs = (double)(now - g->last_stats_ns) / 1e9;
+    double rate = secs > 0 ? (double)(g->made - g->last_made) / secs : 0;
+    if (g->conf.to_stdout) {
+        log_info("%s: points=%llu (%.0f/s) bad_rows=%llu", what, (unsigned long long)g->made, rate,
+                 (unsigned long long)g->bad_rows);
+    } else {
+        const struct conn_counters *c = conn_counters(g->conn);
+        log_info("%s: points=%llu (%.0f/s) published=%llu dropped=%llu failed=%llu "
+                 "no_subscribers=%llu reconnects=%llu bad_rows=%llu",
+                 what, (unsigned long long)g->made, rate, (unsigned long long)c->published,
+                 (unsigned long long)g->dropped, (unsigned long long)c->failed,
+                 (unsigned long long)c->no_receivers, (unsigned long long)c->reconnects,
+                 (unsigned long long)g->bad_rows);
+    }
+    g->last_made = g->made;
+    g->last_stats_ns = now;
+}
+
+static void gen_stats_cb(evutil_socket_t fd, short what, void *arg) {
+    (void)fd;
+    (void)what;
+    gen_log_stats(arg, "stats");
+}
+
+static void gen_grace_cb(evutil_socket_t fd, short what, void *arg) {
+    struct gen *g = arg;
+    (void)fd;
+    (void)what;
+    log_warn("replies still outstanding after %d s; closing anyway", GEN_STOP_GRACE_S);
+    event_base_loopbreak(g->base);
+}
+
+/* Stops making points; the loop ends once Redis has answered every publish in flight (or after
+ * GEN_STOP_GRACE_S). */
+static void gen_stop(struct gen *g) {
+    struct timeval grace = {GEN_STOP_GRACE_S, 0};
+    if (g->stopping)
+        return;
+    g->stopping = 1;
+    event_del(g->pump);
+    event_del(g->stats);
+    event_del(g->sigint);
+    event_del(g->sigterm);
+    if (g->conn) {
+        evtimer_add(g->grace, &grace);
+        conn_stop(g->conn);
+    }
+}
+
+static void gen_signal_cb(evutil_socket_t sig, short what, void *arg) {
+    (void)what;
+    log_info("received %s, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    gen_stop(arg);
+}
+
+static void gen_conn_event(struct conn *c, enum conn_event ev, const char *detail, void *arg) {
+    struct gen *g = arg;
+    (void)c;
+    (void)detail;
+    switch (ev) {
+    case CONN_READY:
+        /* the schedule starts at the first connection: nothing is due before it */
+        if (!g->started) {
+            g->started = 1;
+            g->t0_ns = g->last_stats_ns = clock_mono_ns();
+            event_active(g->pump, EV_TIMEOUT, 0);
+        }
+        break;
+    case CONN_LOST:
+        break;
+    case CONN_FATAL:
+        g->exit_code = 1;
+        gen_stop(g);
+        event_base_loopbreak(g->base);
+        break;
+    case CONN_CLOSED:
+        event_del(g->grace);
+        break;
+    }
+}
+
+/* ---- start-up ---- */
+
+static void gen_configure(struct gen *g, int argc, char **argv, char **envp) {
+    struct gen_conf *c = &g->conf;
+    const char *pos[1];
+    size_t npos;
+    char err[CFG_ERR_MAX];
+    enum log_level level = LOG_INFO;
+
+    memset(c, 0, sizeof *c);
+    c->redis = URL_DEFAULT;
+    c->channel = "response_times";
+    c->rate = 10;
+    c->speed = NAN;
+    c->base = c->noise = c->high_offset = c->spike_prob = c->spike_scale = NAN;
+    c->stats_interval = 10;
+    c->log_level = "info";
+    switch (cfg_parse(gen_opts, GEN_NOPTS, c, argc, argv, envp, pos, 0, &npos, err, sizeof err)) {
+    case CFG_OK:
+        break;
+    case CFG_HELP:
+        gen_usage();
+        exit(0);
+    case CFG_VERSION:
+        printf(PROG " " BLIP_VERSION "\n");
+        exit(0);
+    case CFG_ERROR:
+        gen_die_usage(err);
+    }
+    if (log_level_parse(c->log_level, &level) != 0)
+        gen_die_usage("--log-level: expected error, warn, info or debug");
+    log_init(PROG, level);
+    if (!c->to_stdout && url_parse(c->redis, &g->url, err, sizeof err) != 0) {
+        char line[CFG_ERR_MAX + 16];
+        snprintf(line, sizeof line, "--redis: %s", err);
+        gen_die_usage(line);
+    }
+    if (!isnan(c->speed) && !c->replay)
+        gen_die_usage("--speed: only with --replay");
+    if (!c->has_seed)
+        c->seed = clock_mono_ns() ^ ((uint64_t)getpid() << 32) ^ (uint64_t)clock_wall_ms();
+    g->start_ts = c->has_start_ts ? c->start_ts
+                  : c->has_seed   ? GEN_SEEDED_START_TS
+                                  : clock_wall_ms();
+    g->interval_ms = c->rate > 0 ? 1000.0 / c->rate : 1.0;
+    if (c->replay && !isnan(c->speed))
+        g->pace = c->speed > 0 ? GEN_PACE_RECORDED : GEN_PACE_FAST;
+    else
+        g->pace = c->rate > 0 ? GEN_PACE_RATE : GEN_PACE_FAST;
+}
+
+static void gen_open_replay(struct gen *g) {
+    char msg[512];
+    if (!g->conf.replay)
+        return;
+    g->replay = strcmp(g->conf.replay, "-") == 0 ? stdin : fopen(g->conf.replay, "r");
+    if (!g->replay) {
+        snprintf(msg, sizeof msg, "--replay: cannot open \"%.300s\": %s", g->conf.replay,
+                 strerror(errno));
+        gen_die_usage(msg);
+    }
+    g->layout.label_col = -1;
+    g->replay_first = 1;
+}
+
+int main(int argc, char **argv, char **envp) {
+    static struct gen g;
+    struct timeval stats_tv;
+
+    gen_configure(&g, argc, argv, envp);
+    gen_open_replay(&g);
+    gen_setup_series(&g);
+    signal(SIGPIPE, SIG_IGN);
+    if (g.conf.to_stdout)
+        setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+
+    g.base = event_base_new();
+    if (!g.base) {
+        log_error("cannot create the event loop");
+        return 1;
+    }
+    g.pump = evtimer_new(g.base, gen_pump_cb, &g);
+    g.stats = event_new(g.base, -1, EV_PERSIST, gen_stats_cb, &g);
+    g.grace = evtimer_new(g.base, gen_grace_cb, &g);
+    g.sigint = evsignal_new(g.base, SIGINT, gen_signal_cb, &g);
+    g.sigterm = evsignal_new(g.base, SIGTERM, gen_signal_cb, &g);
+    if (!g.pump || !g.stats || !g.grace || !g.sigint || !g.sigterm) {
+        log_error("cannot create events");
+        return 1;
+    }
+    evsignal_add(g.sigint, NULL);
+    evsignal_add(g.sigterm, NULL);
+    if (g.conf.stats_interval > 0) {
+        stats_tv.tv_sec = (time_t)g.conf.stats_interval;
+        stats_tv.tv_usec = (suseconds_t)((g.conf.stats_interval - (double)stats_tv.tv_sec) * 1e6);
+        event_add(g.stats, &stats_tv);
+    }
+    if (!g.conf.to_stdout) {
+        g.conn = conn_new(g.base, &g.url, "publisher", gen_conn_event, &g);
+        conn_start(g.conn);
+        log_info("publishing %zu series on \"%s\" at %s", g.nseries, g.conf.channel,
+                 g.pace == GEN_PACE_FAST ? "full speed" : "a steady pace");
+    }
+    g.t0_ns = g.last_stats_ns = clock_mono_ns();
+    if (g.conf.to_stdout) {
+        g.started = 1;
+        event_active(g.pump, EV_TIMEOUT, 0);
+    }
+    event_base_dispatch(g.base);
+
+    gen_log_stats(&g, "final");
+    conn_free(g.conn);
+    event_free(g.pump);
+    event_free(g.stats);
+    event_free(g.grace);
+    event_free(g.sigint);
+    event_free(g.sigterm);
+    event_base_free(g.base);
+    if (g.replay && g.replay != stdin)
+        fclose(g.replay);
+    xfree(g.line);
+    xfree(g.series);
+    if (g.conf.to_stdout && fflush(stdout) != 0)
+        return 1;
+    return g.exit_code;
+}
