@@ -1,0 +1,117 @@
+#!/bin/bash
+# Every flag refuses bad values: exit status 2 and one line on stderr naming the flag and the
+# problem (jq's %%FAIL style: a table of inputs and the message each must produce).
+. "$(dirname "$0")/../lib.sh"
+
+G="$BLIP_BIN/blip-generator"
+D="$BLIP_BIN/blip-detector"
+
+# program | arguments | text the one stderr line must contain
+cases=(
+    "$G|--rate abc|--rate: expected a number 0..1e+07, got \"abc\""
+    "$G|--rate -1|--rate: expected a number"
+    "$G|--rate|--rate: missing value"
+    "$G|--count 1.5|--count: expected an integer 0..1e+15"
+    "$G|--count -3|--count: expected an integer"
+    "$G|--seed x|--seed: expected an integer"
+    "$G|--seed -1|--seed: expected an integer"
+    "$G|--series a,,b|--series: \"\" is not a series name"
+    "$G|--series a,a|--series: \"a\" is listed twice"
+    "$G|--series bad!name|--series: \"bad!name\" is not a series name"
+    "$G|--series-count 0x|--series-count: expected an integer"
+    "$G|--series-count 100001|--series-count: expected an integer 0..100000"
+    "$G|--profile disk|--profile: expected one of response|system, got \"disk\""
+    "$G|--profile system --series a|--series: the system profile has fixed series"
+    "$G|--phases NORMAL|--phases: expected NAME:TICKS"
+    "$G|--phases NORMAL:0|--phases: phase NORMAL: ticks must be 1..1000000000"
+    "$G|--phases LOW:10|--phases: unknown phase \"LOW\""
+    "$G|--base x|--base: expected a number"
+    "$G|--noise -1|--noise: expected a number 0..1e+12"
+    "$G|--high-offset nan|--high-offset: expected a number"
+    "$G|--spike-prob 1.5|--spike-prob: expected a number 0..1, got \"1.5\""
+    "$G|--spike-scale -2|--spike-scale: expected a number"
+    "$G|--start-ts yesterday|--start-ts: expected Unix milliseconds"
+    "$G|--stdout=maybe|--stdout: expected 1/0, true/false, yes/no or on/off"
+    "$G|--replay /nonexistent/x.csv|--replay: cannot open \"/nonexistent/x.csv\""
+    "$G|--speed 2|--speed: only with --replay"
+    "$G|--speed -1 --replay /dev/null|--speed: expected a number"
+    "$G|--stats-interval -1|--stats-interval: expected a number"
+    "$G|--log-level loud|--log-level: expected error, warn, info or debug"
+    "$G|--redis http://x|--redis: expected redis://"
+    "$G|--redis rediss://x:6380|--redis: rediss:// (TLS) is not supported"
+    "$G|--redis redis://h:99999|--redis: bad port in URL"
+    "$G|--channel|--channel: missing value"
+    "$G|--bogus|unknown flag --bogus"
+    "$G|-x|unknown flag -x"
+    "$G|extra|unexpected argument \"extra\""
+    "$D|--algo knn|--algo: expected one of sma|ema"
+    "$D|knn|unexpected argument \"knn\" (an algorithm: sma|ema)"
+    "$D|--window 1|--window: expected an integer 2..100000, got \"1\""
+    "$D|--window 100001|--window: expected an integer 2..100000"
+    "$D|--window ten|--window: expected an integer"
+    "$D|--threshold 0|--threshold: expected a number"
+    "$D|--threshold x|--threshold: expected a number"
+    "$D|--alpha 0|--alpha: expected a number"
+    "$D|--alpha 1.5|--alpha: expected a number"
+    "$D|--min-std -1|--min-std: expected a number"
+    "$D|--max-series 0|--max-series: expected an integer"
+    "$D|--max-pending 0|--max-pending: expected an integer"
+    "$D|--in|--in: missing value"
+    "$D|--out=|--out: expected a non-empty value"
+    "$D|--input /nonexistent.csv|--input: cannot open \"/nonexistent.csv\""
+    "$D|--input /dev/null --output /nonexistent/dir/x.csv|--output: cannot open"
+    "$D|--output x.csv|--output: only with --input"
+    "$D|--stats-interval x|--stats-interval: expected a number"
+    "$D|--log-level 3|--log-level: expected error, warn, info or debug"
+    "$D|--redis redis://:pw@|--redis: missing host in URL"
+    "$D|--redis redis://h/abc|--redis: bad database number in URL"
+    "$D|--nope=1|unknown flag --nope"
+)
+for c in "${cases[@]}"; do
+    IFS='|' read -r prog args want <<<"$c"
+    # shellcheck disable=SC2086
+    (cd "$WORK" && timeout 5 "$prog" $args >"$WORK/out" 2>"$WORK/err" </dev/null)
+    rc=$?
+    name="$(basename "$prog") $args"
+    lines=$(wc -l <"$WORK/err")
+    if [ $rc -eq 2 ] && [ "$lines" -eq 1 ] && grep -qF -- "$want" "$WORK/err" &&
+        grep -q "^$(basename "$prog"): " "$WORK/err"; then
+        ok "$name -> exit 2: $want"
+    else
+        not_ok "$name -> rc=$rc lines=$lines: $(head -c 300 "$WORK/err")"
+    fi
+done
+
+# environment variables are checked like flags, and named in the message
+BLIP_RATE=fast "$G" --stdout --count 1 >/dev/null 2>"$WORK/err"
+check_eq "bad BLIP_RATE exits 2" 2 $?
+check "the message names BLIP_RATE" grep -q 'BLIP_RATE: expected a number' "$WORK/err"
+BLIP_WINDOW=1 "$D" --input /dev/null >/dev/null 2>"$WORK/err"
+check_eq "bad BLIP_WINDOW exits 2" 2 $?
+check "the message names BLIP_WINDOW" grep -q 'BLIP_WINDOW: expected an integer 2..100000' "$WORK/err"
+REDIS_URL=nope "$D" >/dev/null 2>"$WORK/err" </dev/null
+check_eq "bad REDIS_URL exits 2" 2 $?
+# flags beat the environment
+out=$(BLIP_SERIES=envname "$G" --stdout --count 1 --seed 1 --series flagname 2>/dev/null)
+check "a flag beats its environment variable" grep -q '"series":"flagname"' <<<"$out"
+out=$(BLIP_SERIES=envname "$G" --stdout --count 1 --seed 1 2>/dev/null)
+check "the environment beats the default" grep -q '"series":"envname"' <<<"$out"
+
+for prog in "$G" "$D"; do
+    n=$(basename "$prog")
+    "$prog" --help >"$WORK/help" 2>&1
+    check_eq "$n --help exits 0" 0 $?
+    check "$n --help starts with usage" grep -q "^usage: $n" "$WORK/help"
+    "$prog" --version >"$WORK/ver" 2>&1
+    check_eq "$n --version exits 0" 0 $?
+    check "$n --version prints name and version" grep -qE "^$n [0-9]+\.[0-9]+\.[0-9]+$" "$WORK/ver"
+done
+for f in redis channel rate count seed series series-count profile phases base noise high-offset \
+    spike-prob spike-scale start-ts stdout replay speed stats-interval log-level; do
+    "$G" --help | grep -q -- "--$f" && ok "generator --help documents --$f" || not_ok "generator --help lacks --$f"
+done
+for f in redis in out algo window threshold alpha min-std max-series max-pending input output \
+    stats-interval log-level; do
+    "$D" --help | grep -q -- "--$f" && ok "detector --help documents --$f" || not_ok "detector --help lacks --$f"
+done
+finish
