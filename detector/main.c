@@ -16,8 +16,10 @@
 #include "clock.h"
 #include "codec.h"
 #include "conn.h"
+#include "control.h"
 #include "detect.h"
 #include "log.h"
+#include "num.h"
 #include "offline.h"
 #include "url.h"
 #include "version.h"
@@ -27,22 +29,37 @@
 #define DET_STOP_GRACE_S 3        /* wait this long for publishes in flight when stopping */
 #define DET_ANOMALY_LOG_BURST 20  /* anomaly lines per second before they are summarised */
 #define DET_CHANNEL_MAX 256       /* longest channel name */
+#define DET_DEFAULT_ALGO "sma"    /* --algo default */
 
 struct det_conf {
     const char *redis;
     const char *in;
     const char *out;
+    const char *episodes;
+    const char *control;
+    const char *config_key;
     const char *input;
     const char *output;
     const char *log_level;
     int algo;
-    long window;     /* 0: the algorithm's default */
-    double threshold; /* NAN: the algorithm's default */
+    int report;        /* -1: default */
+    long window;       /* 0: the algorithm's default */
+    long warmup;       /* 0: the algorithm's default */
+    double threshold;  /* NAN: the algorithm's default */
+    double end_threshold;
     double alpha;
     double min_std;
+    double cusum_k;
+    long hst_trees, hst_depth;
+    long min_duration; /* -1: default */
+    long cooldown;
+    long gap;
     long max_series;
     long max_pending;
     double stats_interval;
+    int no_persist;
+    uint64_t seed;
+    int has_seed;
 };
 
 struct det {
@@ -53,6 +70,9 @@ struct det {
     struct conn *sub, *pub;
     struct event *stats, *sigint, *sigterm, *grace;
     char sev_channel[SEV_COUNT][DET_CHANNEL_MAX + 16]; /* <out>:low ... */
+    char reply_channel[DET_CHANNEL_MAX + 16];          /* <control>:reply */
+    int config_loaded; /* persisted settings read (or found absent): points may be scored */
+    uint64_t control_ok, control_bad;
     uint64_t malformed[CODEC_ERR_COUNT];
     uint64_t malformed_total;
     uint64_t unexpected; /* replies on the subscription that are not messages */
@@ -67,7 +87,20 @@ struct det {
     struct log_ratelimit rl_malformed;
 };
 
-static const char *const det_algos[] = {"sma", "ema", NULL};
+static const char *const det_algos[] = {"sma", "ema", "mad", "cusum", "hst", NULL};
+static const char *const det_reports[] = {"episodes", "points", NULL};
+
+static int det_parse_seed(void *conf, const char *v, char *err, size_t errlen) {
+    struct det_conf *c = conf;
+    int64_t s;
+    if (num_parse_i64(v, strlen(v), 0, INT64_MAX, &s) != 0) {
+        snprintf(err, errlen, "expected an integer 0..%lld, got \"%.60s\"", (long long)INT64_MAX, v);
+        return -1;
+    }
+    c->seed = (uint64_t)s;
+    c->has_seed = 1;
+    return 0;
+}
 
 #define O(f) offsetof(struct det_conf, f)
 static const struct cfg_opt det_opts[] = {
@@ -78,25 +111,62 @@ static const struct cfg_opt det_opts[] = {
     {"out", CFG_STRING, O(out), "BLIP_ANOMALIES", "CHANNEL",
      "channel for flagged points; also <CHANNEL>:low|medium|high (default anomalies)", 0,
      DET_CHANNEL_MAX, NULL, NULL},
-    {"algo", CFG_CHOICE, O(algo), "BLIP_ALGO", "sma|ema",
-     "scoring algorithm; a bare sma or ema argument works too (default sma)", 0, 0, det_algos,
+    {"episodes", CFG_STRING, O(episodes), "BLIP_EPISODES", "CHANNEL",
+     "channel for episode open/update/close events (default episodes)", 0, DET_CHANNEL_MAX, NULL,
      NULL},
+    {"control", CFG_STRING, O(control), "BLIP_CONTROL", "CHANNEL",
+     "channel for run-time settings; replies on <CHANNEL>:reply (default blip:control)", 0,
+     DET_CHANNEL_MAX, NULL, NULL},
+    {"config-key", CFG_STRING, O(config_key), "BLIP_CONFIG_KEY", "KEY",
+     "Redis hash keeping run-time settings across restarts (default blip:config)", 0,
+     DET_CHANNEL_MAX, NULL, NULL},
+    {"no-persist", CFG_BOOL, O(no_persist), "BLIP_NO_PERSIST", NULL,
+     "neither read nor write the settings hash", 0, 0, NULL, NULL},
+    {"algo", CFG_CHOICE, O(algo), "BLIP_ALGO", "NAME",
+     "sma, ema, mad, cusum or hst; a bare name works too (default " DET_DEFAULT_ALGO ")", 0, 0,
+     det_algos, NULL},
     {"window", CFG_INT, O(window), "BLIP_WINDOW", "N",
-     "sma: points in the baseline; ema: warm-up points (default 25)", SCORE_WINDOW_MIN,
+     "baseline length in points (default: per algorithm, see README)", SCORE_WINDOW_MIN,
      SCORE_WINDOW_MAX, NULL, NULL},
+    {"warmup", CFG_INT, O(warmup), "BLIP_WARMUP", "N",
+     "points of a series before its first verdict (default: per algorithm)", 1, SCORE_WINDOW_MAX,
+     NULL, NULL},
     {"threshold", CFG_DOUBLE, O(threshold), "BLIP_THRESHOLD", "Z",
-     "flag points with |score| >= Z (default sma 2.0, ema 2.2)", 1e-6, 1e6, NULL, NULL},
+     "flag points with |score| >= Z (default: per algorithm)", 1e-6, 1e6, NULL, NULL},
     {"alpha", CFG_DOUBLE, O(alpha), "BLIP_ALPHA", "A", "ema smoothing factor (default 0.08)",
      1e-6, 1, NULL, NULL},
     {"min-std", CFG_DOUBLE, O(min_std), "BLIP_MIN_STD", "X",
-     "floor on the baseline's standard deviation, in the series' units (default 1e-9)", 0, 1e12,
+     "floor on the baseline's spread, in the series' units (default 1e-9)", 0, 1e12, NULL, NULL},
+    {"cusum-k", CFG_DOUBLE, O(cusum_k), "BLIP_CUSUM_K", "K",
+     "cusum: drift allowed per point, in SDs (default 0.5)", 0, 100, NULL, NULL},
+    {"hst-trees", CFG_INT, O(hst_trees), "BLIP_HST_TREES", "N", "hst: trees (default 25)", 1,
+     HST_TREES_MAX, NULL, NULL},
+    {"hst-depth", CFG_INT, O(hst_depth), "BLIP_HST_DEPTH", "N", "hst: tree depth (default 8)", 1,
+     HST_DEPTH_MAX, NULL, NULL},
+    {"seed", CFG_FUNC, 0, "BLIP_SEED", "N", "hst: seed for the trees' shapes (default 1)", 0, 0,
+     NULL, det_parse_seed},
+    {"min-duration", CFG_INT, O(min_duration), "BLIP_MIN_DURATION", "N",
+     "deviating points in a row before an episode opens (default 1)", 1, EPISODE_DURATION_MAX,
      NULL, NULL},
+    {"cooldown", CFG_INT, O(cooldown), "BLIP_COOLDOWN", "N",
+     "points after an episode during which no new one opens unless worse (default: per algo)", 0,
+     EPISODE_DURATION_MAX, NULL, NULL},
+    {"gap", CFG_INT, O(gap), "BLIP_GAP", "N",
+     "quiet points an open episode tolerates before it closes (default 0)", 0,
+     EPISODE_DURATION_MAX, NULL, NULL},
+    {"end-threshold", CFG_DOUBLE, O(end_threshold), "BLIP_END_THRESHOLD", "Z",
+     "an episode ends when |score| falls below Z (hysteresis; default: the threshold)", 1e-6,
+     1e6, NULL, NULL},
+    {"report", CFG_CHOICE, O(report), "BLIP_REPORT", "episodes|points",
+     "flag each episode's first point and escalations, or every deviating point (default "
+     "episodes)",
+     0, 0, det_reports, NULL},
     {"max-series", CFG_INT, O(max_series), "BLIP_MAX_SERIES", "N",
      "series tracked at once; the least recently seen is evicted (default 10000)", 1,
      SERIES_MAX_LIMIT, NULL, NULL},
     {"max-pending", CFG_INT, O(max_pending), "BLIP_MAX_PENDING", "N",
-     "anomaly publishes in flight before more are dropped and counted (default 100000)", 1, 1e8,
-     NULL, NULL},
+     "publishes in flight before more are dropped and counted (default 100000)", 1, 1e8, NULL,
+     NULL},
     {"input", CFG_STRING, O(input), NULL, "FILE|-",
      "offline: score CSV timestamp,value rows from FILE (- = stdin); no Redis", 0, 4096, NULL,
      NULL},
@@ -114,7 +184,7 @@ static const struct cfg_opt det_opts[] = {
 static void det_usage(void) {
     static char buf[8192];
     cfg_help(det_opts, DET_NOPTS, buf, sizeof buf);
-    printf("usage: " PROG " [flags] [sma|ema]\n"
+    printf("usage: " PROG " [flags] [sma|ema|mad|cusum|hst]\n"
            "       " PROG " --input FILE.csv [--output FILE.csv] [flags]\n"
            "Scores every point against its series' recent past and publishes the flagged ones\n"
            "on <out> and <out>:<severity>. With --input it scores a CSV file instead.\n\n"
@@ -160,6 +230,16 @@ static void det_publish_anomaly(struct det *d, const struct anomaly *a) {
     det_log_anomaly(d, a);
 }
 
+static void det_publish_episode(struct det *d, const struct detect_result *r) {
+    char buf[CODEC_OUT_MAX];
+    const struct series *s = r->series;
+    size_t len = episode_encode(&s->ep, r->ep.event, s->name, score_algo_name(s->params.algo), buf);
+    if (len)
+        conn_publish(d->pub, d->conf.episodes, buf, len);
+    if (r->ep.event != EPISODE_UPDATE)
+        log_debug("episode %s: %s", episode_event_name(r->ep.event), buf);
+}
+
 static void det_malformed(struct det *d, enum codec_err e, const char *why, const char *msg,
                           size_t len) {
     uint64_t suppressed = 0;
@@ -171,40 +251,141 @@ static void det_malformed(struct det *d, enum codec_err e, const char *why, cons
                  suppressed ? " (similar messages suppressed)" : "");
 }
 
-/* Called by hiredis for every reply on the subscription: the confirmation, then each message. */
+/* The payload of a pub/sub message reply, or NULL for anything else (the subscribe
+ * confirmation, logged once). */
+static const redisReply *det_message_payload(struct det *d, const redisReply *reply,
+                                             const char *channel) {
+    const redisReply *kind;
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 3 ||
+        reply->element[0]->type != REDIS_REPLY_STRING) {
+        d->unexpected++;
+        return NULL;
+    }
+    kind = reply->element[0];
+    if (kind->len == 7 && memcmp(kind->str, "message", 7) == 0)
+        return reply->element[2];
+    if (kind->len == 9 && memcmp(kind->str, "subscribe", 9) == 0)
+        log_info("subscribed to \"%s\"", channel);
+    return NULL;
+}
+
+/* Called by hiredis for every reply on the points subscription: the hot path. */
 static void det_on_message(redisAsyncContext *ac, void *r, void *privdata) {
     struct det *d = privdata;
-    redisReply *reply = r;
-    redisReply *kind, *payload;
+    const redisReply *payload;
     struct point p;
-    struct verdict v;
+    struct detect_result res;
     struct anomaly a;
     char why[96];
     enum codec_err e;
     (void)ac;
 
-    if (!reply)
+    if (!r)
         return; /* the connection is going away; conn reconnects and resubscribes */
-    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 3 ||
-        reply->element[0]->type != REDIS_REPLY_STRING) {
-        d->unexpected++;
+    payload = det_message_payload(d, r, d->conf.in);
+    if (!payload)
         return;
-    }
-    kind = reply->element[0];
-    if (kind->len != 7 || memcmp(kind->str, "message", 7) != 0) {
-        if (kind->len == 9 && memcmp(kind->str, "subscribe", 9) == 0)
-            log_info("subscribed to \"%s\"", d->conf.in);
-        return;
-    }
-    payload = reply->element[2];
     e = codec_decode_point(payload->str, payload->len, &p, why, sizeof why);
     if (e != CODEC_OK) {
         det_malformed(d, e, why, payload->str, payload->len);
         return;
     }
-    detect_push(&d->core, &p, &v, &a);
-    if (v.anomaly)
+    detect_push(&d->core, &p, &res, &a);
+    if (res.ep.flagged)
         det_publish_anomaly(d, &a);
+    if (res.ep.event != EPISODE_NONE)
+        det_publish_episode(d, &res);
+}
+
+/* ---- run-time settings ---- */
+
+static void det_persist(struct det *d, const char *field, const struct detect_conf *c) {
+    char json[CONTROL_JSON_MAX];
+    const char *argv[4];
+    size_t lens[4];
+    if (d->conf.no_persist)
+        return;
+    argv[0] = "HSET";
+    argv[1] = d->conf.config_key;
+    argv[2] = field;
+    argv[3] = json;
+    lens[3] = control_settings_json(c, json);
+    for (int i = 0; i < 3; i++)
+        lens[i] = strlen(argv[i]);
+    if (conn_command(d->pub, NULL, NULL, 4, argv, lens) != 0)
+        log_warn("settings not saved: Redis is not connected");
+}
+
+static void det_on_control(redisAsyncContext *ac, void *r, void *privdata) {
+    struct det *d = privdata;
+    const redisReply *payload;
+    struct control_request req;
+    char err[256], reply[2 * CONTROL_JSON_MAX];
+    size_t len;
+    int ok;
+    (void)ac;
+
+    if (!r || !(payload = det_message_payload(d, r, d->conf.control)))
+        return;
+    ok = control_parse(payload->str, payload->len, &d->core, &req, err, sizeof err) == 0;
+    if (ok && !req.get) {
+        ok = detect_configure(&d->core, req.all ? NULL : req.series, &req.conf, err,
+                              sizeof err) == 0;
+        if (ok) {
+            det_persist(d, req.all ? "*" : req.series, &req.conf);
+            log_info("settings of %s changed by a control message", req.all ? "all series" : req.series);
+        }
+    }
+    if (ok) {
+        d->control_ok++;
+    } else {
+        d->control_bad++;
+        log_warn("control message refused: %s", err);
+    }
+    len = control_reply_json(&req, ok, err, reply);
+    conn_publish(d->pub, d->reply_channel, reply, len);
+}
+
+static void det_subscribe(struct det *d) {
+    redisAsyncContext *ac = conn_context(d->sub);
+    if (!ac || !d->config_loaded)
+        return;
+    redisAsyncCommand(ac, det_on_message, d, "SUBSCRIBE %s", d->conf.in);
+    redisAsyncCommand(ac, det_on_control, d, "SUBSCRIBE %s", d->conf.control);
+}
+
+/* Applies the settings saved in the hash: "*" first (all series), then each series'. */
+static void det_load_config(struct conn *c, void *r, void *arg) {
+    struct det *d = arg;
+    const redisReply *reply = r;
+    char err[256];
+    (void)c;
+    if (d->config_loaded)
+        return;
+    if (!reply || reply->type != REDIS_REPLY_ARRAY) {
+        log_warn("cannot read saved settings from %s: %s", d->conf.config_key,
+                 reply && reply->type == REDIS_REPLY_ERROR ? reply->str : "no reply");
+    } else {
+        for (int pass = 0; pass < 2; pass++) {
+            for (size_t i = 0; i + 1 < reply->elements; i += 2) {
+                const char *field = reply->element[i]->str;
+                int global = strcmp(field, "*") == 0;
+                struct detect_conf conf;
+                if (global != (pass == 0))
+                    continue;
+                conf = *detect_conf_of(&d->core, global ? NULL : field);
+                if (control_apply(reply->element[i + 1]->str, reply->element[i + 1]->len, &conf,
+                                  err, sizeof err) != 0 ||
+                    detect_configure(&d->core, global ? NULL : field, &conf, err,
+                                     sizeof err) != 0)
+                    log_warn("saved settings for \"%s\" ignored: %s", field, err);
+                else
+                    log_info("resumed saved settings for %s", global ? "all series" : field);
+            }
+        }
+    }
+    d->config_loaded = 1;
+    det_subscribe(d);
 }
 
 /* ---- connections, stats, stopping ---- */
@@ -213,11 +394,25 @@ static void det_stop(struct det *d);
 
 static void det_conn_event(struct conn *c, enum conn_event ev, const char *detail, void *arg) {
     struct det *d = arg;
+    const char *argv[2];
+    size_t lens[2];
     (void)detail;
     switch (ev) {
     case CONN_READY:
-        if (c == d->sub)
-            redisAsyncCommand(conn_context(c), det_on_message, d, "SUBSCRIBE %s", d->conf.in);
+        if (c == d->sub) {
+            det_subscribe(d);
+        } else if (!d->config_loaded) {
+            if (d->conf.no_persist) {
+                d->config_loaded = 1;
+                det_subscribe(d);
+                break;
+            }
+            argv[0] = "HGETALL";
+            argv[1] = d->conf.config_key;
+            lens[0] = 7;
+            lens[1] = strlen(argv[1]);
+            conn_command(c, det_load_config, d, 2, argv, lens);
+        }
         break;
     case CONN_LOST:
         break;
@@ -241,18 +436,20 @@ static void det_log_stats(struct det *d, const char *what) {
     double rate = secs > 0 ? (double)(d->core.points - d->last_points) / secs : 0;
 
     log_info("%s: points=%llu (%.0f/s) anomalies=%llu (low=%llu medium=%llu high=%llu) "
-             "malformed=%llu series=%zu evicted=%llu published=%llu dropped=%llu failed=%llu "
-             "reconnects=%llu",
+             "episodes=%llu deviating=%llu malformed=%llu series=%zu evicted=%llu published=%llu "
+             "dropped=%llu failed=%llu reconnects=%llu control=%llu/%llu",
              what, (unsigned long long)d->core.points, rate,
-             (unsigned long long)detect_anomalies_total(&d->core),
-             (unsigned long long)d->core.anomalies[SEV_LOW],
-             (unsigned long long)d->core.anomalies[SEV_MEDIUM],
-             (unsigned long long)d->core.anomalies[SEV_HIGH],
-             (unsigned long long)d->malformed_total, d->core.table.len,
-             (unsigned long long)d->core.table.evicted, (unsigned long long)pc->published,
+             (unsigned long long)detect_flagged_total(&d->core),
+             (unsigned long long)d->core.flagged[SEV_LOW],
+             (unsigned long long)d->core.flagged[SEV_MEDIUM],
+             (unsigned long long)d->core.flagged[SEV_HIGH], (unsigned long long)d->core.episodes,
+             (unsigned long long)d->core.deviating, (unsigned long long)d->malformed_total,
+             d->core.table.len, (unsigned long long)d->core.table.evicted,
+             (unsigned long long)pc->published,
              (unsigned long long)(pc->refused_down + pc->refused_full),
              (unsigned long long)pc->failed,
-             (unsigned long long)(sc->reconnects + pc->reconnects));
+             (unsigned long long)(sc->reconnects + pc->reconnects),
+             (unsigned long long)d->control_ok, (unsigned long long)d->control_bad);
     d->last_points = d->core.points;
     d->last_stats_ns = now;
 }
@@ -295,7 +492,7 @@ static void det_signal_cb(evutil_socket_t sig, short what, void *arg) {
 /* ---- start-up ---- */
 
 static void det_configure(struct det *d, int argc, char **argv, char **envp,
-                          struct score_params *params) {
+                          struct detect_conf *dc) {
     struct det_conf *c = &d->conf;
     const char *pos[1];
     size_t npos = 0;
@@ -307,7 +504,14 @@ static void det_configure(struct det *d, int argc, char **argv, char **envp,
     c->redis = URL_DEFAULT;
     c->in = "response_times";
     c->out = "anomalies";
-    c->threshold = c->alpha = c->min_std = NAN;
+    c->episodes = "episodes";
+    c->control = "blip:control";
+    c->config_key = "blip:config";
+    score_algo_parse(DET_DEFAULT_ALGO, &algo);
+    c->algo = (int)algo;
+    c->report = -1;
+    c->threshold = c->end_threshold = c->alpha = c->min_std = c->cusum_k = NAN;
+    c->min_duration = c->cooldown = c->gap = -1;
     c->max_series = SERIES_MAX_DEFAULT;
     c->max_pending = CONN_MAX_PENDING_DEFAULT;
     c->stats_interval = 10;
@@ -326,8 +530,8 @@ static void det_configure(struct det *d, int argc, char **argv, char **envp,
     }
     if (npos == 1) {
         if (score_algo_parse(pos[0], &algo) != 0) {
-            snprintf(line, sizeof line, "unexpected argument \"%.60s\" (an algorithm: sma|ema)",
-                     pos[0]);
+            snprintf(line, sizeof line,
+                     "unexpected argument \"%.60s\" (an algorithm: sma|ema|mad|cusum|hst)", pos[0]);
             det_die_usage(line);
         }
         c->algo = (int)algo;
@@ -341,15 +545,44 @@ static void det_configure(struct det *d, int argc, char **argv, char **envp,
         snprintf(line, sizeof line, "--redis: %s", err);
         det_die_usage(line);
     }
-    score_params_default(params, (enum score_algo)c->algo);
-    if (c->window)
-        params->window = (size_t)c->window;
+    detect_conf_default(dc, (enum score_algo)c->algo);
+    if (c->window) {
+        if (dc->score.warmup == dc->score.window || (size_t)c->window < dc->score.warmup)
+            dc->score.warmup = (size_t)c->window;
+        dc->score.window = (size_t)c->window;
+    }
+    if (c->warmup)
+        dc->score.warmup = (size_t)c->warmup;
     if (!isnan(c->threshold))
-        params->threshold = c->threshold;
+        dc->score.threshold = c->threshold;
     if (!isnan(c->alpha))
-        params->alpha = c->alpha;
+        dc->score.alpha = c->alpha;
     if (!isnan(c->min_std))
-        params->min_std = c->min_std;
+        dc->score.min_std = c->min_std;
+    if (!isnan(c->cusum_k))
+        dc->score.cusum_k = c->cusum_k;
+    if (c->hst_trees)
+        dc->score.hst_trees = (unsigned)c->hst_trees;
+    if (c->hst_depth)
+        dc->score.hst_depth = (unsigned)c->hst_depth;
+    if (c->has_seed)
+        dc->score.seed = c->seed;
+    if (c->min_duration >= 0)
+        dc->episode.min_duration = (unsigned)c->min_duration;
+    if (c->cooldown >= 0)
+        dc->episode.cooldown = (unsigned)c->cooldown;
+    if (c->gap >= 0)
+        dc->episode.gap = (unsigned)c->gap;
+    if (c->report >= 0)
+        dc->episode.report = (enum episode_report)c->report;
+    if (!isnan(c->end_threshold)) {
+        if (c->end_threshold > dc->score.threshold) {
+            snprintf(line, sizeof line, "--end-threshold: must not exceed the threshold (%g)",
+                     dc->score.threshold);
+            det_die_usage(line);
+        }
+        dc->episode.end_ratio = c->end_threshold / dc->score.threshold;
+    }
 }
 
 static int det_offline(struct det *d) {
@@ -376,9 +609,10 @@ static int det_offline(struct det *d) {
     rc = offline_run(&d->core, in, out, &oc, err, sizeof err);
     if (rc != 0)
         log_error("%s", err);
-    log_info("offline: rows=%llu anomalies=%llu bad_rows=%llu algo=%s",
+    log_info("offline: rows=%llu anomalies=%llu episodes=%llu bad_rows=%llu algo=%s",
              (unsigned long long)oc.rows, (unsigned long long)oc.anomalies,
-             (unsigned long long)oc.bad_rows, score_algo_name(d->core.params.algo));
+             (unsigned long long)d->core.episodes, (unsigned long long)oc.bad_rows,
+             score_algo_name(d->core.conf.score.algo));
     if (in != stdin)
         fclose(in);
     if (out != stdout && fclose(out) != 0 && rc == 0) {
@@ -394,6 +628,7 @@ static int det_live(struct det *d) {
     for (int s = SEV_LOW; s < SEV_COUNT; s++)
         snprintf(d->sev_channel[s], sizeof d->sev_channel[s], "%s:%s", d->conf.out,
                  codec_severity_name((enum severity)s));
+    snprintf(d->reply_channel, sizeof d->reply_channel, "%s:reply", d->conf.control);
     signal(SIGPIPE, SIG_IGN);
     d->base = event_base_new();
     if (!d->base) {
@@ -418,9 +653,11 @@ static int det_live(struct det *d) {
     d->sub = conn_new(d->base, &d->url, "subscriber", det_conn_event, d);
     d->pub = conn_new(d->base, &d->url, "publisher", det_conn_event, d);
     conn_set_max_pending(d->pub, (size_t)d->conf.max_pending);
-    log_info("scoring \"%s\" with %s (window %zu, threshold %g), flagged points to \"%s\"",
-             d->conf.in, score_algo_name(d->core.params.algo), d->core.params.window,
-             d->core.params.threshold, d->conf.out);
+    log_info("scoring \"%s\" with %s (window %zu, threshold %g, report %s), flagged points to "
+             "\"%s\", episodes to \"%s\", settings on \"%s\"",
+             d->conf.in, score_algo_name(d->core.conf.score.algo), d->core.conf.score.window,
+             d->core.conf.score.threshold, episode_report_name(d->core.conf.episode.report),
+             d->conf.out, d->conf.episodes, d->conf.control);
     conn_start(d->sub);
     conn_start(d->pub);
     d->last_stats_ns = clock_mono_ns();
@@ -439,12 +676,12 @@ static int det_live(struct det *d) {
 
 int main(int argc, char **argv, char **envp) {
     static struct det d;
-    struct score_params params;
+    struct detect_conf conf;
     char err[CFG_ERR_MAX];
     int rc;
 
-    det_configure(&d, argc, argv, envp, &params);
-    if (detect_init(&d.core, &params, (size_t)d.conf.max_series, err, sizeof err) != 0) {
+    det_configure(&d, argc, argv, envp, &conf);
+    if (detect_init(&d.core, &conf, (size_t)d.conf.max_series, err, sizeof err) != 0) {
         fprintf(stderr, PROG ": %s\n", err);
         return 2;
     }

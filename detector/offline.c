@@ -70,7 +70,7 @@ static void offline_bad(struct offline *o, const char *why) {
 static void offline_row(struct offline *o, const char *line, size_t len) {
     struct csv_field f[CSV_FIELDS_MAX];
     struct point p;
-    struct verdict v;
+    struct detect_result r;
     char err[96], num[NUM_FMT_MAX];
     int n = csv_split(line, len, f, CSV_FIELDS_MAX, o->scratch, err, sizeof err);
     int first = o->first_line;
@@ -102,15 +102,15 @@ static void offline_row(struct offline *o, const char *line, size_t len) {
     p.has = csv_parse_time(f[0].s, f[0].len, &p.ts) == 0 ? CODEC_HAS_TS : 0;
     p.phase[0] = p.unit[0] = '\0';
     p.value_key = CODEC_KEY_VALUE;
-    detect_push(o->d, &p, &v, NULL);
+    detect_push(o->d, &p, &r, NULL);
     offline_put_field(o, f[0].s, f[0].len);
     offline_put(o, ",", 1);
     offline_put_field(o, f[1].s, f[1].len);
     offline_put(o, ",", 1);
-    if (v.ready)
-        offline_put(o, num, num_format_fixed(v.score, 4, num));
-    if (v.anomaly) {
-        const char *sev = codec_severity_name(v.severity);
+    if (r.v.ready)
+        offline_put(o, num, num_format_fixed(r.v.score, 4, num));
+    if (r.ep.flagged) {
+        const char *sev = codec_severity_name(r.v.severity);
         o->c->anomalies++;
         offline_put(o, ",1,", 3);
         offline_put(o, sev, strlen(sev));

@@ -1,6 +1,7 @@
 /* offline.h - the detector without Redis: CSV timestamp,value in, CSV
  * timestamp,value,score,anomaly,severity out, one output row per input row in the same order,
- * scored by the same detect_push() as the live path. The first line is a header when its value
+ * scored by the same detect_push() as the live path: `anomaly` is 1 exactly for the points the
+ * live detector publishes on its anomalies channel. The first line is a header when its value
  * column is not a number. A row that cannot be read is counted and logged (rate-limited) and
  * still gets its output row, with an empty score and anomaly 0. */
 #ifndef BLIP_OFFLINE_H

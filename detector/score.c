@@ -8,7 +8,7 @@
 #define SCORE_SEV_MEDIUM 1.5 /* |score| / threshold from which a point is medium */
 #define SCORE_SEV_HIGH 2.0   /* ... and high */
 
-static const char *const score_names[SCORE_ALGO_COUNT] = {"sma", "ema"};
+static const char *const score_names[SCORE_ALGO_COUNT] = {"sma", "ema", "mad", "cusum", "hst"};
 
 const char *score_algo_name(enum score_algo a) {
     return (unsigned)a < SCORE_ALGO_COUNT ? score_names[a] : "?";
@@ -27,11 +27,41 @@ int score_algo_parse(const char *s, enum score_algo *out) {
 void score_params_default(struct score_params *p, enum score_algo algo) {
     memset(p, 0, sizeof *p);
     p->algo = algo;
-    p->window = 25;
     p->alpha = 0.08;
-    p->threshold = algo == SCORE_EMA ? 2.2 : 2.0;
     p->min_std = 1e-9;
     p->min_std_rel = 1e-4;
+    p->cusum_k = 0.5;
+    p->cusum_clip = 4;
+    p->hst_trees = 25;
+    p->hst_depth = 8;
+    p->seed = 1;
+    switch (algo) {
+    case SCORE_EMA:
+        p->window = p->warmup = 25;
+        p->threshold = 2.2;
+        break;
+    case SCORE_MAD:
+        p->window = 1000;
+        p->warmup = 100;
+        p->threshold = 3.5;
+        break;
+    case SCORE_CUSUM:
+        p->window = 1000;
+        p->warmup = 100;
+        p->threshold = 5;
+        p->cusum_relearn = 50;
+        break;
+    case SCORE_HST:
+        p->window = 250;
+        p->warmup = 250;
+        p->threshold = 3;
+        break;
+    case SCORE_SMA:
+    case SCORE_ALGO_COUNT:
+        p->window = p->warmup = 25;
+        p->threshold = 2.0;
+        break;
+    }
 }
 
 int score_params_check(const struct score_params *p, char *err, size_t errlen) {
@@ -40,6 +70,10 @@ int score_params_check(const struct score_params *p, char *err, size_t errlen) {
     if (p->window < SCORE_WINDOW_MIN || p->window > SCORE_WINDOW_MAX)
         return snprintf(err, errlen, "window must be %d..%d", SCORE_WINDOW_MIN, SCORE_WINDOW_MAX),
                -1;
+    if (p->algo == SCORE_HST && p->window > HST_WINDOW_MAX)
+        return snprintf(err, errlen, "hst: window must be at most %d", HST_WINDOW_MAX), -1;
+    if (p->warmup < 1 || (p->algo != SCORE_EMA && p->warmup > p->window))
+        return snprintf(err, errlen, "warm-up must be 1..window (%zu)", p->window), -1;
     if (!(p->threshold > 0) || !isfinite(p->threshold))
         return snprintf(err, errlen, "threshold must be a positive number"), -1;
     if (!(p->alpha > 0 && p->alpha <= 1))
@@ -47,21 +81,48 @@ int score_params_check(const struct score_params *p, char *err, size_t errlen) {
     if (!(p->min_std >= 0) || !(p->min_std_rel >= 0) || !isfinite(p->min_std) ||
         !isfinite(p->min_std_rel))
         return snprintf(err, errlen, "std floors must be finite and >= 0"), -1;
+    if (!(p->cusum_k >= 0) || !(p->cusum_clip > 0) || !isfinite(p->cusum_k) ||
+        !isfinite(p->cusum_clip))
+        return snprintf(err, errlen, "cusum: k must be >= 0 and clip > 0"), -1;
+    if (p->hst_trees < 1 || p->hst_trees > HST_TREES_MAX || p->hst_depth < 1 ||
+        p->hst_depth > HST_DEPTH_MAX)
+        return snprintf(err, errlen, "hst: trees must be 1..%d and depth 1..%d", HST_TREES_MAX,
+                        HST_DEPTH_MAX),
+               -1;
     return 0;
 }
 
 int score_init(struct score_state *st, const struct score_params *p) {
-    char err[64];
+    char err[128];
+    int rc = 0;
     if (score_params_check(p, err, sizeof err) != 0)
         return -1;
     memset(st, 0, sizeof *st);
-    if (p->algo == SCORE_SMA && stats_init(&st->win, p->window) != 0)
-        return -1;
-    return 0;
+    switch (p->algo) {
+    case SCORE_SMA:
+        rc = stats_init(&st->win, p->window);
+        break;
+    case SCORE_MAD:
+        rc = mad_init(&st->mad, p->window);
+        break;
+    case SCORE_CUSUM:
+        rc = cusum_init(&st->cusum, p->window);
+        break;
+    case SCORE_HST:
+        rc = hst_init(&st->hst, p->hst_trees, p->hst_depth, p->window, p->seed);
+        break;
+    case SCORE_EMA:
+    case SCORE_ALGO_COUNT:
+        break;
+    }
+    return rc;
 }
 
 void score_clear(struct score_state *st) {
     stats_clear(&st->win);
+    mad_clear(&st->mad);
+    cusum_clear(&st->cusum);
+    hst_clear(&st->hst);
     st->mean = st->var = 0;
     st->n = 0;
 }
@@ -76,35 +137,35 @@ enum severity score_severity(double abs_score, double threshold) {
     return SEV_HIGH;
 }
 
-/* Fills the verdict for x against (mean, std), applying the std floor. */
-static void score_judge(const struct score_params *p, double x, double mean, double std,
-                        struct verdict *out) {
-    double floor = p->min_std_rel * fabs(mean);
-    if (floor < p->min_std)
-        floor = p->min_std;
-    if (std < floor)
-        std = floor;
+static double score_floor(const struct score_params *p, double centre) {
+    double floor = p->min_std_rel * fabs(centre);
+    return floor < p->min_std ? p->min_std : floor;
+}
+
+/* Fills the verdict for a score already computed. */
+static void score_set(const struct score_params *p, double score, double mean, double std,
+                      struct verdict *out) {
     out->ready = 1;
     out->mean = mean;
     out->std = std;
-    out->score = std > 0 ? (x - mean) / std : 0;
-    out->severity = score_severity(fabs(out->score), p->threshold);
+    out->score = score;
+    out->severity = score_severity(fabs(score), p->threshold);
     out->anomaly = out->severity != SEV_NONE;
 }
 
-static void score_verdict_none(struct verdict *out) {
-    out->ready = 0;
-    out->anomaly = 0;
-    out->score = out->mean = out->std = 0;
-    out->severity = SEV_NONE;
+/* Fills the verdict for x against (centre, spread), applying the floor to the spread. */
+static void score_judge(const struct score_params *p, double x, double centre, double spread,
+                        struct verdict *out) {
+    double floor = score_floor(p, centre);
+    if (spread < floor)
+        spread = floor;
+    score_set(p, spread > 0 ? (x - centre) / spread : 0, centre, spread, out);
 }
 
 static void score_sma(struct score_state *st, const struct score_params *p, double x,
                       struct verdict *out) {
-    if (stats_full(&st->win))
+    if (stats_len(&st->win) >= p->warmup)
         score_judge(p, x, stats_mean(&st->win), stats_stddev(&st->win), out);
-    else
-        score_verdict_none(out);
     stats_push(&st->win, x);
 }
 
@@ -113,10 +174,8 @@ static void score_sma(struct score_state *st, const struct score_params *p, doub
 static void score_ema(struct score_state *st, const struct score_params *p, double x,
                       struct verdict *out) {
     double d;
-    if (st->n >= p->window)
+    if (st->n >= p->warmup)
         score_judge(p, x, st->mean, sqrt(st->var), out);
-    else
-        score_verdict_none(out);
     if (st->n == 0) {
         st->mean = x;
         st->var = 0;
@@ -125,12 +184,41 @@ static void score_ema(struct score_state *st, const struct score_params *p, doub
         st->mean += p->alpha * d;
         st->var = (1 - p->alpha) * (st->var + p->alpha * d * d);
     }
-    if (st->n < p->window)
+    if (st->n < p->warmup)
         st->n++;
 }
 
-void score_push(struct score_state *st, const struct score_params *p, double x,
+static void score_mad(struct score_state *st, const struct score_params *p, double x,
+                      struct verdict *out) {
+    if (mad_len(&st->mad) >= p->warmup)
+        score_judge(p, x, mad_median(&st->mad), MAD_TO_SIGMA * mad_mad(&st->mad), out);
+    mad_push(&st->mad, x);
+}
+
+static void score_cusum(struct score_state *st, const struct score_params *p, double x,
+                        int64_t ts, struct verdict *out) {
+    struct cusum_result r;
+    cusum_push(&st->cusum, x, ts, p->cusum_k, p->threshold, p->cusum_clip, p->cusum_relearn,
+               p->warmup, p->min_std, p->min_std_rel, &r);
+    if (!r.ready)
+        return;
+    score_set(p, r.score, r.mean, r.std, out);
+    out->lag = r.lag;
+    out->start_ts = r.start_ts;
+}
+
+static void score_hst(struct score_state *st, const struct score_params *p, double x,
+                      struct verdict *out) {
+    struct hst_result r;
+    hst_push(&st->hst, x, &r);
+    if (!r.ready)
+        return;
+    score_set(p, r.score > 0 ? r.score : 0, r.measure, 1, out);
+}
+
+void score_push(struct score_state *st, const struct score_params *p, double x, int64_t ts,
                 struct verdict *out) {
+    memset(out, 0, sizeof *out);
     switch (p->algo) {
     case SCORE_SMA:
         score_sma(st, p, x, out);
@@ -138,8 +226,16 @@ void score_push(struct score_state *st, const struct score_params *p, double x,
     case SCORE_EMA:
         score_ema(st, p, x, out);
         return;
+    case SCORE_MAD:
+        score_mad(st, p, x, out);
+        return;
+    case SCORE_CUSUM:
+        score_cusum(st, p, x, ts, out);
+        return;
+    case SCORE_HST:
+        score_hst(st, p, x, out);
+        return;
     case SCORE_ALGO_COUNT:
         break;
     }
-    score_verdict_none(out);
 }

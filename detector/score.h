@@ -1,45 +1,65 @@
 /* score.h - scoring one point of a series against that series' recent past.
  * Every algorithm scores the point against state built from the points before it (never including
- * the point itself), then folds the point in. No verdict is given until the warm-up is over.
+ * the point itself), then folds the point in. No verdict is given during the warm-up.
+ *   sma    z-score against the mean and SD of the last `window` points
+ *   ema    z-score against an exponentially weighted mean and variance (alpha)
+ *   mad    robust z = (x - median) / (1.4826 * MAD) over the last `window` points
+ *   cusum  two-sided CUSUM of standardised values: level shifts as one change event (cusum.h)
+ *   hst    half-space trees: points in sparse regions of (value, change) space (hst.h)
  * Pure: no I/O, no clock; allocates only in score_init(). */
 #ifndef BLIP_SCORE_H
 #define BLIP_SCORE_H
 #include <stddef.h>
+#include <stdint.h>
 
 #include "codec.h"
+#include "cusum.h"
+#include "hst.h"
+#include "mad.h"
 #include "stats.h"
 
-enum score_algo { SCORE_SMA, SCORE_EMA, SCORE_ALGO_COUNT };
+enum score_algo { SCORE_SMA, SCORE_EMA, SCORE_MAD, SCORE_CUSUM, SCORE_HST, SCORE_ALGO_COUNT };
 
 #define SCORE_WINDOW_MIN 2
 #define SCORE_WINDOW_MAX STATS_WINDOW_MAX
 
 struct score_params {
     enum score_algo algo;
-    size_t window;      /* sma: baseline length; ema: warm-up length. SCORE_WINDOW_MIN..MAX */
+    size_t window;      /* baseline length (sma, mad, cusum), mass window (hst); 2..MAX */
+    size_t warmup;      /* points before the first verdict, 1..window (ema: any) */
     double threshold;   /* |score| >= threshold flags the point; > 0 */
     double alpha;       /* ema smoothing factor, 0 < alpha <= 1 */
     double min_std;     /* floor on the standard deviation, absolute units, >= 0 */
     double min_std_rel; /* floor on the standard deviation relative to |mean|, >= 0 */
+    double cusum_k;     /* cusum: drift allowed, in SDs, >= 0 */
+    double cusum_clip;  /* cusum: largest |z| one point adds, > 0 */
+    size_t cusum_relearn; /* cusum: points learned after a change before verdicts resume */
+    unsigned hst_trees; /* hst: trees, 1..HST_TREES_MAX */
+    unsigned hst_depth; /* hst: depth, 1..HST_DEPTH_MAX */
+    uint64_t seed;      /* hst: shapes of the trees */
 };
 
 /* The verdict on one point. */
 struct verdict {
     int ready;              /* 0 during warm-up: no score, never an anomaly */
     int anomaly;            /* 1 if |score| >= threshold */
-    double score;           /* signed: (x - mean) / std */
-    double mean, std;       /* the baseline used (std after the floor) */
+    double score;           /* signed: (x - centre) / spread, or the algorithm's statistic */
+    double mean, std;       /* the baseline used (centre and spread after the floor) */
     enum severity severity; /* SEV_NONE unless anomaly */
+    uint64_t lag;           /* cusum: points since the change began (0 otherwise) */
+    int64_t start_ts;       /* cusum: ts where the change began (0 otherwise) */
 };
 
 struct score_state {
-    struct stats win;   /* sma: the last `window` points */
-    double mean, var;   /* ema: exponentially weighted mean and variance */
-    size_t n;           /* points seen, saturating at window */
+    struct stats win;  /* sma */
+    double mean, var;  /* ema */
+    size_t n;          /* ema: points seen, saturating at warmup */
+    struct mad mad;    /* mad */
+    struct cusum cusum;
+    struct hst hst;
 };
 
-/* Fills p with the defaults of algo: sma window 25 threshold 2.0; ema alpha 0.08 threshold 2.2,
- * warm-up 25; std floor 1e-9 absolute and 1e-4 relative. */
+/* Fills p with the defaults of algo (see the table in README.md). */
 void score_params_default(struct score_params *p, enum score_algo algo);
 
 /* Checks p. Returns 0, or -1 with the reason in err. */
@@ -49,8 +69,8 @@ int score_params_check(const struct score_params *p, char *err, size_t errlen);
 int score_init(struct score_state *st, const struct score_params *p);
 void score_clear(struct score_state *st); /* frees; safe to call twice */
 
-/* Scores finite x against the state, then adds it. */
-void score_push(struct score_state *st, const struct score_params *p, double x,
+/* Scores finite x (ts: its Unix ms, 0 if unknown) against the state, then adds it. */
+void score_push(struct score_state *st, const struct score_params *p, double x, int64_t ts,
                 struct verdict *out);
 
 /* Severity of a flagged point from |score| and the threshold t: low below 1.5t, medium below 2t,

@@ -8,7 +8,10 @@
 #include <stdint.h>
 
 #include "codec.h"
+#include "episode.h"
 #include "score.h"
+
+struct detect_conf;
 
 #define SERIES_MAX_DEFAULT 10000 /* --max-series default */
 #define SERIES_MAX_LIMIT 10000000
@@ -18,6 +21,9 @@ struct series {
     size_t name_len;
     uint64_t hash;
     struct score_state score; /* owned */
+    struct score_params params; /* what score was initialised with */
+    const struct detect_conf *conf; /* the settings in force; owned by struct detect */
+    struct episode_state ep;  /* the episode layer's state */
     uint64_t points;          /* points scored */
     uint64_t anomalies;       /* points flagged */
     double last;              /* last value */

@@ -88,8 +88,10 @@ void phase_next(struct phase_gen *g, struct phase_sample *out) {
         break;
     }
     out->label = 0;
+    out->spike = 0;
     if (s->spike_prob > 0 && rng_uniform(&g->rng) < s->spike_prob) {
-        v += fabs(rng_normal(&g->rng) * s->spike_scale);
+        out->spike = fabs(rng_normal(&g->rng) * s->spike_scale);
+        v += out->spike;
         out->label = 1;
     }
     if (v < s->min)

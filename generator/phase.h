@@ -43,7 +43,8 @@ struct phase_gen {
 struct phase_sample {
     double value;
     enum phase_kind phase;
-    int label; /* 1 when a spike was injected */
+    int label;    /* 1 when a spike was injected */
+    double spike; /* what the spike added (0 without one) */
 };
 
 /* Fills shape with the original's response-time defaults. */

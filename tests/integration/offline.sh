@@ -18,7 +18,7 @@ check_eq "first scored row (the 26th)" "2014-04-01 00:25:00,101,1.0408,0," "$(se
 check_eq "the bad row keeps its place, unscored" "2014-04-01 00:30:00,abc,,0," "$(sed -n 32p "$WORK/out.csv")"
 check "the spike is flagged high" grep -q '^2014-04-01 00:31:00,500,[0-9.]*,1,high$' "$WORK/out.csv"
 check "the bad row is logged with its line number" grep -q 'input line 32: value is not a number' "$WORK/err"
-check "the summary counts rows, anomalies and bad rows" grep -q 'rows=33 anomalies=1 bad_rows=1' "$WORK/err"
+check "the summary counts rows, anomalies and bad rows" grep -q 'rows=33 anomalies=1 episodes=1 bad_rows=1' "$WORK/err"
 
 # stdin/stdout, no header, algorithm as a bare word
 printf '1,5\n2,5\n3,6\n4,5\n5,50\n' | "$D" --input - --window 3 ema >"$WORK/o2.csv" 2>/dev/null

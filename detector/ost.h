@@ -1,0 +1,39 @@
+/* ost.h - an order-statistic multiset of doubles (a treap with subtree sizes) over a fixed node
+ * pool: insert, erase one copy, k-th smallest and rank, each O(log n) expected. The rolling
+ * median and MAD of the mad detector stand on it. Priorities come from a seeded counter, so the
+ * shape, and the cost, is the same on every run.
+ * Pure: no I/O; allocates only in ost_init(). */
+#ifndef BLIP_OST_H
+#define BLIP_OST_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct ost_node {
+    double key;
+    uint32_t prio;
+    uint32_t size;   /* nodes in this subtree */
+    int32_t l, r;    /* children, 0 = none (node 0 is the sentinel) */
+};
+
+struct ost {
+    struct ost_node *n; /* cap + 1 nodes, owned; n[0] is the empty sentinel */
+    size_t cap;         /* most keys held */
+    int32_t root;
+    int32_t free_head;  /* free list through .l */
+    uint64_t prio_state;
+};
+
+/* Returns 0, or -1 if cap is 0 or above INT32_MAX - 1. */
+int ost_init(struct ost *t, size_t cap);
+void ost_clear(struct ost *t); /* frees; safe to call twice */
+void ost_reset(struct ost *t); /* empties, keeps the pool */
+static inline size_t ost_size(const struct ost *t) { return t->n[t->root].size; }
+/* Inserts x. Returns 0, or -1 when full. */
+int ost_insert(struct ost *t, double x);
+/* Removes one copy of x. Returns 0, or -1 if x is not held. */
+int ost_erase(struct ost *t, double x);
+/* The k-th smallest key, 0 <= k < size. */
+double ost_select(const struct ost *t, size_t k);
+/* Keys strictly less than x. */
+size_t ost_rank(const struct ost *t, double x);
+#endif
