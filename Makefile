@@ -18,7 +18,7 @@ WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS ?= -O2 -g
 SAN_FLAGS =
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(CFLAGS) $(WARN) $(SAN_FLAGS) \
-	-Icommon -Idetector -Igenerator -Ivisualizer $(PKG_CFLAGS) -MMD -MP
+	-Icommon -Idetector -Igenerator -Ivisualizer -Ieval $(PKG_CFLAGS) -MMD -MP
 LDFLAGS ?=
 ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
 
@@ -26,6 +26,7 @@ COMMON_SRC = $(wildcard common/*.c)
 GEN_SRC = $(filter-out generator/main.c,$(wildcard generator/*.c))
 DET_SRC = $(filter-out detector/main.c,$(wildcard detector/*.c))
 VIS_SRC = $(filter-out visualizer/main.c,$(wildcard visualizer/*.c))
+EVAL_SRC = $(wildcard eval/*.c)
 TEST_SRC = $(wildcard tests/test_*.c)
 
 # `make V=1` shows the full commands.
@@ -82,6 +83,15 @@ $(BIN)/blip-visualizer: $(call obj,visualizer/main.c) $(VIS_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	$(say) LD $@
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_NET) $(LIBS_CURSES) $(LIBS_JSON) -lm
+
+$(BUILD)/blip-eval: $(call obj,$(EVAL_SRC)) $(DET_LIB) $(GEN_LIB) $(COMMON_LIB)
+	$(say) LD $@
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_JSON) -lm
+
+# How well each detector does on generated series with known answers, and on a NAB-format
+# labelled corpus when NAB=DIR is given (DIR/labels/combined_windows.json, DIR/data/...).
+eval: $(BUILD)/blip-eval
+	@$(BUILD)/blip-eval $(if $(NAB),--nab $(NAB))
 
 # Unit tests link every pure module; the linker takes only what each test uses.
 $(BUILD)/tests/%: $(call obj,tests/%.c) $(DET_LIB) $(GEN_LIB) $(if $(VIS_SRC),$(VIS_LIB)) $(COMMON_LIB)
