@@ -8,7 +8,8 @@
 #define SCORE_SEV_MEDIUM 1.5 /* |score| / threshold from which a point is medium */
 #define SCORE_SEV_HIGH 2.0   /* ... and high */
 
-static const char *const score_names[SCORE_ALGO_COUNT] = {"sma", "ema", "mad", "cusum", "hst"};
+static const char *const score_names[SCORE_ALGO_COUNT] = {"sma", "ema", "mad", "cusum", "hst",
+                                                          "resid"};
 
 const char *score_algo_name(enum score_algo a) {
     return (unsigned)a < SCORE_ALGO_COUNT ? score_names[a] : "?";
@@ -35,7 +36,14 @@ void score_params_default(struct score_params *p, enum score_algo algo) {
     p->hst_trees = 25;
     p->hst_depth = 8;
     p->seed = 1;
+    p->local = 9;
+    p->season = SCORE_SEASON_AUTO;
     switch (algo) {
+    case SCORE_RESID:
+        p->window = 1000;
+        p->warmup = 100;
+        p->threshold = 5;
+        break;
     case SCORE_EMA:
         p->window = p->warmup = 25;
         p->threshold = 2.2;
@@ -89,6 +97,13 @@ int score_params_check(const struct score_params *p, char *err, size_t errlen) {
         return snprintf(err, errlen, "hst: trees must be 1..%d and depth 1..%d", HST_TREES_MAX,
                         HST_DEPTH_MAX),
                -1;
+    if (p->local < 1 || p->local > RESID_LOCAL_MAX)
+        return snprintf(err, errlen, "resid: local must be 1..%d", RESID_LOCAL_MAX), -1;
+    if (p->season != SCORE_SEASON_AUTO && p->season != 0 &&
+        (p->season < 2 || p->season > RESID_SEASON_SLOTS_MAX))
+        return snprintf(err, errlen, "season must be 0 (off), auto or 2..%d points",
+                        RESID_SEASON_SLOTS_MAX),
+               -1;
     return 0;
 }
 
@@ -111,6 +126,10 @@ int score_init(struct score_state *st, const struct score_params *p) {
     case SCORE_HST:
         rc = hst_init(&st->hst, p->hst_trees, p->hst_depth, p->window, p->seed);
         break;
+    case SCORE_RESID:
+        rc = resid_init(&st->resid, p->local, p->window,
+                        p->season == SCORE_SEASON_AUTO ? 0 : p->season);
+        break;
     case SCORE_EMA:
     case SCORE_ALGO_COUNT:
         break;
@@ -123,6 +142,7 @@ void score_clear(struct score_state *st) {
     mad_clear(&st->mad);
     cusum_clear(&st->cusum);
     hst_clear(&st->hst);
+    resid_clear(&st->resid);
     st->mean = st->var = 0;
     st->n = 0;
 }
@@ -216,6 +236,47 @@ static void score_hst(struct score_state *st, const struct score_params *p, doub
     score_set(p, r.score > 0 ? r.score : 0, r.measure, 1, out);
 }
 
+/* Season auto: once SCORE_SEASON_PROBE timestamps are in, a regular spacing that divides a day
+ * into at most RESID_SEASON_SLOTS_MAX points turns the daily reference on (the state restarts
+ * with it, which costs nothing this early). */
+static void score_probe_season(struct score_state *st, const struct score_params *p, int64_t ts) {
+    int64_t dt, d;
+    if (p->season != SCORE_SEASON_AUTO || st->probed > SCORE_SEASON_PROBE)
+        return;
+    if (st->probed < SCORE_SEASON_PROBE) {
+        st->probe_ts[st->probed++] = ts;
+        return;
+    }
+    st->probed++; /* decided, whatever the outcome */
+    dt = st->probe_ts[1] - st->probe_ts[0];
+    for (size_t i = 2; i < SCORE_SEASON_PROBE; i++) {
+        d = st->probe_ts[i] - st->probe_ts[i - 1];
+        if (d != dt)
+            return; /* irregular or missing timestamps: no season */
+    }
+    if (dt <= 0 || SCORE_DAY_MS % dt != 0 || SCORE_DAY_MS / dt > RESID_SEASON_SLOTS_MAX ||
+        SCORE_DAY_MS / dt < 2)
+        return;
+    {
+        struct resid fresh;
+        if (resid_init(&fresh, p->local, p->window, (size_t)(SCORE_DAY_MS / dt)) != 0)
+            return;
+        /* replay the probe points into the seasonal state */
+        resid_clear(&st->resid);
+        st->resid = fresh;
+    }
+}
+
+static void score_resid(struct score_state *st, const struct score_params *p, double x,
+                        int64_t ts, struct verdict *out) {
+    struct resid_result r;
+    score_probe_season(st, p, ts);
+    resid_push(&st->resid, x, p->warmup, p->min_std, p->min_std_rel, &r);
+    if (!r.ready)
+        return;
+    score_set(p, r.score, r.level, r.spread, out);
+}
+
 void score_push(struct score_state *st, const struct score_params *p, double x, int64_t ts,
                 struct verdict *out) {
     memset(out, 0, sizeof *out);
@@ -234,6 +295,9 @@ void score_push(struct score_state *st, const struct score_params *p, double x, 
         return;
     case SCORE_HST:
         score_hst(st, p, x, out);
+        return;
+    case SCORE_RESID:
+        score_resid(st, p, x, ts, out);
         return;
     case SCORE_ALGO_COUNT:
         break;

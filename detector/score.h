@@ -6,6 +6,7 @@
  *   mad    robust z = (x - median) / (1.4826 * MAD) over the last `window` points
  *   cusum  two-sided CUSUM of standardised values: level shifts as one change event (cusum.h)
  *   hst    half-space trees: points in sparse regions of (value, change) space (hst.h)
+ *   resid  robust residual from the local level, in long-run spread, seasonal (resid.h)
  * Pure: no I/O, no clock; allocates only in score_init(). */
 #ifndef BLIP_SCORE_H
 #define BLIP_SCORE_H
@@ -16,12 +17,24 @@
 #include "cusum.h"
 #include "hst.h"
 #include "mad.h"
+#include "resid.h"
 #include "stats.h"
 
-enum score_algo { SCORE_SMA, SCORE_EMA, SCORE_MAD, SCORE_CUSUM, SCORE_HST, SCORE_ALGO_COUNT };
+enum score_algo {
+    SCORE_SMA,
+    SCORE_EMA,
+    SCORE_MAD,
+    SCORE_CUSUM,
+    SCORE_HST,
+    SCORE_RESID,
+    SCORE_ALGO_COUNT
+};
 
 #define SCORE_WINDOW_MIN 2
 #define SCORE_WINDOW_MAX STATS_WINDOW_MAX
+#define SCORE_SEASON_AUTO ((size_t)-1) /* season: find a daily period from the timestamps */
+#define SCORE_SEASON_PROBE 16          /* points whose spacing decides the period */
+#define SCORE_DAY_MS 86400000LL
 
 struct score_params {
     enum score_algo algo;
@@ -37,6 +50,8 @@ struct score_params {
     unsigned hst_trees; /* hst: trees, 1..HST_TREES_MAX */
     unsigned hst_depth; /* hst: depth, 1..HST_DEPTH_MAX */
     uint64_t seed;      /* hst: shapes of the trees */
+    size_t local;       /* resid: points in the local level, 1..RESID_LOCAL_MAX */
+    size_t season;      /* resid: period in points, 0 = none, SCORE_SEASON_AUTO = one day */
 };
 
 /* The verdict on one point. */
@@ -57,6 +72,9 @@ struct score_state {
     struct mad mad;    /* mad */
     struct cusum cusum;
     struct hst hst;
+    struct resid resid;
+    int64_t probe_ts[SCORE_SEASON_PROBE]; /* resid, season auto: the first timestamps */
+    size_t probed;                        /* how many of them */
 };
 
 /* Fills p with the defaults of algo (see the table in README.md). */
