@@ -1,6 +1,8 @@
 /* mad.c - see mad.h. */
 #include "mad.h"
 
+#include <math.h>
+
 int mad_init(struct mad *m, size_t cap) {
     if (rb_init(&m->ring, cap) != 0)
         return -1;
@@ -45,8 +47,8 @@ double mad_quantile(const struct mad *m, double q) {
         return ost_select(&m->set, 0);
     if (q >= 1)
         return ost_select(&m->set, n - 1);
-    k = (size_t)(q * (double)n);
-    return ost_select(&m->set, k < n ? k : n - 1);
+    k = (size_t)ceil(q * (double)n); /* nearest rank: the ceil(q * n)-th smallest, 1-based */
+    return ost_select(&m->set, k < 1 ? 0 : k <= n ? k - 1 : n - 1);
 }
 
 /* Distances from med, in two ascending runs: above (keys >= med, i-th is key[r + i] - med) and
@@ -86,17 +88,32 @@ static double mad_kth(const struct mad_runs *u, size_t k) {
     return 0; /* unreachable for 0 <= k < na + nb */
 }
 
+static void mad_runs_init(const struct mad *m, struct mad_runs *u) {
+    size_t n = ost_size(&m->set);
+    u->set = &m->set;
+    u->med = mad_median(m);
+    u->r = ost_rank(&m->set, u->med);
+    u->nb = u->r;
+    u->na = n - u->r;
+}
+
 double mad_mad(const struct mad *m) {
     struct mad_runs u;
     size_t n = ost_size(&m->set);
     if (n == 0)
         return 0;
-    u.set = &m->set;
-    u.med = mad_median(m);
-    u.r = ost_rank(&m->set, u.med);
-    u.nb = u.r;
-    u.na = n - u.r;
+    mad_runs_init(m, &u);
     if (n % 2)
         return mad_kth(&u, n / 2);
     return (mad_kth(&u, n / 2 - 1) + mad_kth(&u, n / 2)) / 2;
+}
+
+double mad_dev_quantile(const struct mad *m, double q) {
+    struct mad_runs u;
+    size_t n = ost_size(&m->set), k;
+    if (n == 0)
+        return 0;
+    mad_runs_init(m, &u);
+    k = (size_t)(q * (double)n);
+    return mad_kth(&u, k < n ? k : n - 1);
 }

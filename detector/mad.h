@@ -26,6 +26,9 @@ static inline int mad_full(const struct mad *m) { return m->ring.len == m->ring.
 double mad_median(const struct mad *m); /* 0 if empty */
 /* Median of |x - median| over the window; 0 if empty. */
 double mad_mad(const struct mad *m);
+/* The q-quantile (0 < q < 1) of |x - median| over the window by the nearest-rank rule (MAD is
+ * the 0.5 one, averaged for even n); 0 if empty. O(log^2 w). */
+double mad_dev_quantile(const struct mad *m, double q);
 /* The q-quantile (0..1) by the nearest-rank rule; 0 if empty. */
 double mad_quantile(const struct mad *m, double q);
 #endif

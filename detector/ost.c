@@ -1,6 +1,8 @@
-/* ost.c - see ost.h. Split/merge treap; recursion depth is the treap's height, O(log n)
- * expected. */
+/* ost.c - see ost.h. Insertion descends one path and rotates the new node up; erasure rotates
+ * the node down to a leaf; recursion depth is the treap's height, O(log n) expected. */
 #include "ost.h"
+
+#include <string.h>
 
 #include "xalloc.h"
 
@@ -9,6 +11,7 @@ int ost_init(struct ost *t, size_t cap) {
         return -1;
     t->n = xcalloc(cap + 1, sizeof *t->n);
     t->cap = cap;
+    t->small = cap <= OST_SMALL;
     t->prio_state = 0x2545f4914f6cdd1dULL;
     ost_reset(t);
     return 0;
@@ -23,6 +26,7 @@ void ost_clear(struct ost *t) {
 }
 
 void ost_reset(struct ost *t) {
+    t->small_len = 0;
     t->root = 0;
     t->n[0].size = 0;
     t->n[0].l = t->n[0].r = 0;
@@ -42,37 +46,93 @@ static void ost_fix(struct ost *t, int32_t i) {
     t->n[i].size = 1 + t->n[t->n[i].l].size + t->n[t->n[i].r].size;
 }
 
-/* Splits i into keys < x (*a) and keys >= x (*b); with `le`, keys <= x and keys > x. */
-static void ost_split(struct ost *t, int32_t i, double x, int le, int32_t *a, int32_t *b) {
-    if (!i) {
-        *a = *b = 0;
-        return;
-    }
-    if (t->n[i].key < x || (le && t->n[i].key == x)) {
-        ost_split(t, t->n[i].r, x, le, &t->n[i].r, b);
-        *a = i;
-    } else {
-        ost_split(t, t->n[i].l, x, le, a, &t->n[i].l);
-        *b = i;
-    }
+static int32_t ost_rotate_right(struct ost *t, int32_t i) {
+    int32_t l = t->n[i].l;
+    t->n[i].l = t->n[l].r;
+    t->n[l].r = i;
     ost_fix(t, i);
+    ost_fix(t, l);
+    return l;
 }
 
-static int32_t ost_merge(struct ost *t, int32_t a, int32_t b) {
-    if (!a || !b)
-        return a ? a : b;
-    if (t->n[a].prio > t->n[b].prio) {
-        t->n[a].r = ost_merge(t, t->n[a].r, b);
-        ost_fix(t, a);
-        return a;
+static int32_t ost_rotate_left(struct ost *t, int32_t i) {
+    int32_t r = t->n[i].r;
+    t->n[i].r = t->n[r].l;
+    t->n[r].l = i;
+    ost_fix(t, i);
+    ost_fix(t, r);
+    return r;
+}
+
+/* Inserts node k under i: down one path, then rotated up while its priority is higher. */
+static int32_t ost_insert_at(struct ost *t, int32_t i, int32_t k) {
+    if (!i)
+        return k;
+    t->n[i].size++;
+    if (t->n[k].key < t->n[i].key) {
+        t->n[i].l = ost_insert_at(t, t->n[i].l, k);
+        if (t->n[t->n[i].l].prio > t->n[i].prio)
+            i = ost_rotate_right(t, i);
+    } else {
+        t->n[i].r = ost_insert_at(t, t->n[i].r, k);
+        if (t->n[t->n[i].r].prio > t->n[i].prio)
+            i = ost_rotate_left(t, i);
     }
-    t->n[b].l = ost_merge(t, a, t->n[b].l);
-    ost_fix(t, b);
-    return b;
+    return i;
+}
+
+/* Removes one node holding x under i (rotated down to a leaf first); *gone receives it. */
+static int32_t ost_erase_at(struct ost *t, int32_t i, double x, int32_t *gone) {
+    if (!i)
+        return 0;
+    if (x < t->n[i].key) {
+        t->n[i].l = ost_erase_at(t, t->n[i].l, x, gone);
+    } else if (x > t->n[i].key) {
+        t->n[i].r = ost_erase_at(t, t->n[i].r, x, gone);
+    } else {
+        int32_t l = t->n[i].l, r = t->n[i].r;
+        if (!l || !r) {
+            *gone = i;
+            return l ? l : r;
+        }
+        if (t->n[l].prio > t->n[r].prio) {
+            i = ost_rotate_right(t, i);
+            t->n[i].r = ost_erase_at(t, t->n[i].r, x, gone);
+        } else {
+            i = ost_rotate_left(t, i);
+            t->n[i].l = ost_erase_at(t, t->n[i].l, x, gone);
+        }
+    }
+    if (*gone)
+        ost_fix(t, i);
+    return i;
+}
+
+/* Small sets are a sorted array (the keys of n[1..size]): fewer touches than a tree. */
+static size_t ost_small_lower(const struct ost *t, double x) {
+    size_t lo = 0, hi = t->small_len;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (t->n[mid + 1].key < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 int ost_insert(struct ost *t, double x) {
-    int32_t i = t->free_head, a, b;
+    int32_t i = t->free_head;
+    if (t->small) {
+        size_t at;
+        if (t->small_len >= t->cap)
+            return -1;
+        at = ost_small_lower(t, x);
+        memmove(&t->n[at + 2], &t->n[at + 1], (t->small_len - at) * sizeof t->n[0]);
+        t->n[at + 1].key = x;
+        t->small_len++;
+        return 0;
+    }
     if (!i)
         return -1;
     t->free_head = t->n[i].l;
@@ -80,32 +140,34 @@ int ost_insert(struct ost *t, double x) {
     t->n[i].prio = ost_prio(t);
     t->n[i].l = t->n[i].r = 0;
     t->n[i].size = 1;
-    ost_split(t, t->root, x, 0, &a, &b);
-    t->root = ost_merge(t, ost_merge(t, a, i), b);
+    t->root = ost_insert_at(t, t->root, i);
     return 0;
 }
 
 int ost_erase(struct ost *t, double x) {
-    int32_t a, b, m, c;
-    ost_split(t, t->root, x, 0, &a, &b); /* a: < x, b: >= x */
-    ost_split(t, b, x, 1, &m, &c);      /* m: == x, c: > x */
-    if (!m) {
-        t->root = ost_merge(t, a, c);
+    int32_t gone = 0;
+    if (t->small) {
+        size_t at = ost_small_lower(t, x);
+        if (at >= t->small_len || t->n[at + 1].key != x)
+            return -1;
+        memmove(&t->n[at + 1], &t->n[at + 2], (t->small_len - at - 1) * sizeof t->n[0]);
+        t->small_len--;
+        return 0;
+    }
+    t->root = ost_erase_at(t, t->root, x, &gone);
+    if (!gone)
         return -1;
-    }
-    {
-        int32_t gone = m;
-        m = ost_merge(t, t->n[m].l, t->n[m].r); /* drop the root copy */
-        t->n[gone].l = t->free_head;
-        t->n[gone].r = 0;
-        t->free_head = gone;
-    }
-    t->root = ost_merge(t, ost_merge(t, a, m), c);
+    /* the sizes on the path were fixed on the way back up */
+    t->n[gone].l = t->free_head;
+    t->n[gone].r = 0;
+    t->free_head = gone;
     return 0;
 }
 
 double ost_select(const struct ost *t, size_t k) {
     int32_t i = t->root;
+    if (t->small)
+        return k < t->small_len ? t->n[k + 1].key : 0;
     while (i) {
         size_t left = t->n[t->n[i].l].size;
         if (k < left) {
@@ -123,6 +185,8 @@ double ost_select(const struct ost *t, size_t k) {
 size_t ost_rank(const struct ost *t, double x) {
     int32_t i = t->root;
     size_t r = 0;
+    if (t->small)
+        return ost_small_lower(t, x);
     while (i) {
         if (t->n[i].key < x) {
             r += t->n[t->n[i].l].size + 1;

@@ -1,5 +1,6 @@
 /* ost.h - an order-statistic multiset of doubles (a treap with subtree sizes) over a fixed node
- * pool: insert, erase one copy, k-th smallest and rank, each O(log n) expected. The rolling
+ * pool: insert, erase one copy, k-th smallest and rank, each O(log n) expected (up to OST_SMALL
+ * keys a sorted array, O(1) selection and O(n) updates that are cheaper at that size). The rolling
  * median and MAD of the mad detector stand on it. Priorities come from a seeded counter, so the
  * shape, and the cost, is the same on every run.
  * Pure: no I/O; allocates only in ost_init(). */
@@ -15,8 +16,12 @@ struct ost_node {
     int32_t l, r;    /* children, 0 = none (node 0 is the sentinel) */
 };
 
+#define OST_SMALL 64 /* up to this capacity the set is a sorted array (n[1..small_len].key) */
+
 struct ost {
     struct ost_node *n; /* cap + 1 nodes, owned; n[0] is the empty sentinel */
+    int small;          /* cap <= OST_SMALL: sorted-array mode */
+    size_t small_len;   /* keys held in sorted-array mode */
     size_t cap;         /* most keys held */
     int32_t root;
     int32_t free_head;  /* free list through .l */
@@ -27,7 +32,9 @@ struct ost {
 int ost_init(struct ost *t, size_t cap);
 void ost_clear(struct ost *t); /* frees; safe to call twice */
 void ost_reset(struct ost *t); /* empties, keeps the pool */
-static inline size_t ost_size(const struct ost *t) { return t->n[t->root].size; }
+static inline size_t ost_size(const struct ost *t) {
+    return t->small ? t->small_len : t->n[t->root].size;
+}
 /* Inserts x. Returns 0, or -1 when full. */
 int ost_insert(struct ost *t, double x);
 /* Removes one copy of x. Returns 0, or -1 if x is not held. */

@@ -20,12 +20,23 @@
 #define RESID_SEASON_SLOTS_MAX 20000 /* longest period in points (e.g. 1 day at ~4.3 s) */
 #define RESID_SEASON_SPAN 2          /* points either side of the same time one period ago */
 
+#define RESID_REFRESH 16 /* a full window's spread is re-estimated every this many points */
+
+/* A window of residuals with its centre and spread, re-estimated every RESID_REFRESH points once
+ * the window is full (every point before): over a long window they move slowly, and the
+ * estimate is the costly part of a point. */
+struct resid_scale {
+    struct mad win;
+    double centre, spread;
+    unsigned age; /* points since the last estimate; RESID_REFRESH forces one */
+};
+
 struct resid {
-    struct mad level;      /* last `local` values */
-    struct mad spread;     /* last `window` local residuals */
-    struct rb past;        /* seasonal: the last period + span values, or unused */
-    struct mad season;     /* seasonal: last `window` seasonal residuals */
-    size_t period;         /* points per season, 0 = none */
+    struct mad level;          /* last `local` values */
+    struct resid_scale local;  /* last `window` local residuals */
+    struct rb past;            /* seasonal: the last period + span values, or unused */
+    struct resid_scale season; /* seasonal: last `window` seasonal residuals */
+    size_t period;             /* points per season, 0 = none */
 };
 
 struct resid_result {

@@ -208,10 +208,18 @@ static void score_ema(struct score_state *st, const struct score_params *p, doub
         st->n++;
 }
 
+/* The median moves with every point; the MAD of a full window moves slowly and costs
+ * O(log^2 w), so it is re-estimated every RESID_REFRESH points (every point while filling). */
 static void score_mad(struct score_state *st, const struct score_params *p, double x,
                       struct verdict *out) {
-    if (mad_len(&st->mad) >= p->warmup)
-        score_judge(p, x, mad_median(&st->mad), MAD_TO_SIGMA * mad_mad(&st->mad), out);
+    if (mad_len(&st->mad) >= p->warmup) {
+        if (st->mad_age == 0 || st->mad_age >= RESID_REFRESH || !mad_full(&st->mad)) {
+            st->mad_cached = mad_mad(&st->mad);
+            st->mad_age = 0;
+        }
+        st->mad_age++;
+        score_judge(p, x, mad_median(&st->mad), MAD_TO_SIGMA * st->mad_cached, out);
+    }
     mad_push(&st->mad, x);
 }
 

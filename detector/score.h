@@ -70,6 +70,8 @@ struct score_state {
     double mean, var;  /* ema */
     size_t n;          /* ema: points seen, saturating at warmup */
     struct mad mad;    /* mad */
+    double mad_cached; /* mad: the last MAD estimate */
+    unsigned mad_age;  /* mad: points since it (a full window re-estimates every 16) */
     struct cusum cusum;
     struct hst hst;
     struct resid resid;
