@@ -51,7 +51,7 @@ static int control_set(const struct control_field *f, const cJSON *v, struct det
             return snprintf(err, errlen, "%s: expected a string", f->name), -1;
         if (f->kind == CTL_ALGO) {
             if (score_algo_parse(v->valuestring, &algo) != 0)
-                return snprintf(err, errlen, "algo: expected sma|ema|mad|cusum|hst|resid, got \"%.40s\"",
+                return snprintf(err, errlen, "algo: expected sma|ema|mad|cusum|hst|resid|knn, got \"%.40s\"",
                                 v->valuestring),
                        -1;
             {

@@ -87,7 +87,7 @@ struct det {
     struct log_ratelimit rl_malformed;
 };
 
-static const char *const det_algos[] = {"sma", "ema", "mad", "cusum", "hst", "resid", NULL};
+static const char *const det_algos[] = {"sma", "ema", "mad", "cusum", "hst", "resid", "knn", NULL};
 static const char *const det_reports[] = {"episodes", "points", NULL};
 
 static int det_parse_seed(void *conf, const char *v, char *err, size_t errlen) {
@@ -123,7 +123,7 @@ static const struct cfg_opt det_opts[] = {
     {"no-persist", CFG_BOOL, O(no_persist), "BLIP_NO_PERSIST", NULL,
      "neither read nor write the settings hash", 0, 0, NULL, NULL},
     {"algo", CFG_CHOICE, O(algo), "BLIP_ALGO", "NAME",
-     "sma, ema, mad, cusum, hst or resid; a bare name works too (default " DET_DEFAULT_ALGO ")", 0, 0,
+     "sma, ema, mad, cusum, hst, resid or knn; a bare name works too (default " DET_DEFAULT_ALGO ")", 0, 0,
      det_algos, NULL},
     {"window", CFG_INT, O(window), "BLIP_WINDOW", "N",
      "baseline length in points (default: per algorithm, see README)", SCORE_WINDOW_MIN,
@@ -184,7 +184,7 @@ static const struct cfg_opt det_opts[] = {
 static void det_usage(void) {
     static char buf[8192];
     cfg_help(det_opts, DET_NOPTS, buf, sizeof buf);
-    printf("usage: " PROG " [flags] [sma|ema|mad|cusum|hst|resid]\n"
+    printf("usage: " PROG " [flags] [sma|ema|mad|cusum|hst|resid|knn]\n"
            "       " PROG " --input FILE.csv [--output FILE.csv] [flags]\n"
            "Scores every point against its series' recent past and publishes the flagged ones\n"
            "on <out> and <out>:<severity>. With --input it scores a CSV file instead.\n\n"
@@ -531,7 +531,7 @@ static void det_configure(struct det *d, int argc, char **argv, char **envp,
     if (npos == 1) {
         if (score_algo_parse(pos[0], &algo) != 0) {
             snprintf(line, sizeof line,
-                     "unexpected argument \"%.60s\" (an algorithm: sma|ema|mad|cusum|hst|resid)", pos[0]);
+                     "unexpected argument \"%.60s\" (an algorithm: sma|ema|mad|cusum|hst|resid|knn)", pos[0]);
             det_die_usage(line);
         }
         c->algo = (int)algo;

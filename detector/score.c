@@ -9,7 +9,7 @@
 #define SCORE_SEV_HIGH 2.0   /* ... and high */
 
 static const char *const score_names[SCORE_ALGO_COUNT] = {"sma", "ema", "mad", "cusum", "hst",
-                                                          "resid"};
+                                                          "resid", "knn"};
 
 const char *score_algo_name(enum score_algo a) {
     return (unsigned)a < SCORE_ALGO_COUNT ? score_names[a] : "?";
@@ -38,7 +38,14 @@ void score_params_default(struct score_params *p, enum score_algo algo) {
     p->seed = 1;
     p->local = 9;
     p->season = SCORE_SEASON_AUTO;
+    p->memory = 1000;
     switch (algo) {
+    case SCORE_KNN:
+        p->window = 1000;
+        p->warmup = 200;
+        p->threshold = 4;
+        p->local = 8;
+        break;
     case SCORE_RESID:
         p->window = 1000;
         p->warmup = 100;
@@ -99,6 +106,11 @@ int score_params_check(const struct score_params *p, char *err, size_t errlen) {
                -1;
     if (p->local < 1 || p->local > RESID_LOCAL_MAX)
         return snprintf(err, errlen, "resid: local must be 1..%d", RESID_LOCAL_MAX), -1;
+    if (p->algo == SCORE_KNN && (p->local < 2 || p->local > KNN_LEN_MAX ||
+                                 p->memory < KNN_K + p->local || p->memory > KNN_MEMORY_MAX))
+        return snprintf(err, errlen, "knn: pattern length must be 2..%d and memory %d..%d",
+                        KNN_LEN_MAX, KNN_K + 2, KNN_MEMORY_MAX),
+               -1;
     if (p->season != SCORE_SEASON_AUTO && p->season != 0 &&
         (p->season < 2 || p->season > RESID_SEASON_SLOTS_MAX))
         return snprintf(err, errlen, "season must be 0 (off), auto or 2..%d points",
@@ -130,6 +142,9 @@ int score_init(struct score_state *st, const struct score_params *p) {
         rc = resid_init(&st->resid, p->local, p->window,
                         p->season == SCORE_SEASON_AUTO ? 0 : p->season);
         break;
+    case SCORE_KNN:
+        rc = knn_init(&st->knn, p->local, p->memory, p->window);
+        break;
     case SCORE_EMA:
     case SCORE_ALGO_COUNT:
         break;
@@ -143,6 +158,7 @@ void score_clear(struct score_state *st) {
     cusum_clear(&st->cusum);
     hst_clear(&st->hst);
     resid_clear(&st->resid);
+    knn_clear(&st->knn);
     st->mean = st->var = 0;
     st->n = 0;
 }
@@ -285,6 +301,15 @@ static void score_resid(struct score_state *st, const struct score_params *p, do
     score_set(p, r.score, r.level, r.spread, out);
 }
 
+static void score_knn(struct score_state *st, const struct score_params *p, double x,
+                      struct verdict *out) {
+    struct knn_result r;
+    knn_push(&st->knn, x, p->warmup, p->min_std, p->min_std_rel, &r);
+    if (!r.ready)
+        return;
+    score_set(p, r.score, r.distance, 1, out);
+}
+
 void score_push(struct score_state *st, const struct score_params *p, double x, int64_t ts,
                 struct verdict *out) {
     memset(out, 0, sizeof *out);
@@ -306,6 +331,9 @@ void score_push(struct score_state *st, const struct score_params *p, double x, 
         return;
     case SCORE_RESID:
         score_resid(st, p, x, ts, out);
+        return;
+    case SCORE_KNN:
+        score_knn(st, p, x, out);
         return;
     case SCORE_ALGO_COUNT:
         break;

@@ -7,6 +7,8 @@
  *   cusum  two-sided CUSUM of standardised values: level shifts as one change event (cusum.h)
  *   hst    half-space trees: points in sparse regions of (value, change) space (hst.h)
  *   resid  robust residual from the local level, in long-run spread, seasonal (resid.h)
+ *   knn    contextual: the last few points as a shape, scored by how far it is from every
+ *          shape seen recently (knn.h)
  * Pure: no I/O, no clock; allocates only in score_init(). */
 #ifndef BLIP_SCORE_H
 #define BLIP_SCORE_H
@@ -16,6 +18,7 @@
 #include "codec.h"
 #include "cusum.h"
 #include "hst.h"
+#include "knn.h"
 #include "mad.h"
 #include "resid.h"
 #include "stats.h"
@@ -27,6 +30,7 @@ enum score_algo {
     SCORE_CUSUM,
     SCORE_HST,
     SCORE_RESID,
+    SCORE_KNN,
     SCORE_ALGO_COUNT
 };
 
@@ -50,7 +54,8 @@ struct score_params {
     unsigned hst_trees; /* hst: trees, 1..HST_TREES_MAX */
     unsigned hst_depth; /* hst: depth, 1..HST_DEPTH_MAX */
     uint64_t seed;      /* hst: shapes of the trees */
-    size_t local;       /* resid: points in the local level, 1..RESID_LOCAL_MAX */
+    size_t local;       /* resid: points in the local level; knn: pattern length */
+    size_t memory;      /* knn: patterns remembered */
     size_t season;      /* resid: period in points, 0 = none, SCORE_SEASON_AUTO = one day */
 };
 
@@ -75,6 +80,7 @@ struct score_state {
     struct cusum cusum;
     struct hst hst;
     struct resid resid;
+    struct knn knn;
     int64_t probe_ts[SCORE_SEASON_PROBE]; /* resid, season auto: the first timestamps */
     size_t probed;                        /* how many of them */
 };
