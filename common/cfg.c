@@ -1,6 +1,7 @@
 /* cfg.c - see cfg.h. */
 #include "cfg.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,8 +27,14 @@ static int cfg_bool_word(const char *v, int *out) {
     return -1;
 }
 
-/* Formats a bound without trailing zeros: 100000, 0.5, 1e-09. */
-static void cfg_bound(double v, char *buf) { snprintf(buf, NUM_FMT_MAX, "%g", v); }
+/* Formats a bound for a message: integers in full up to 1e15 (100000, 10000000), others
+ * without trailing zeros (0.5, 1e-06, 1e+15). */
+static void cfg_bound(double v, char *buf) {
+    if (v == floor(v) && fabs(v) < 1e15)
+        snprintf(buf, NUM_FMT_MAX, "%.0f", v);
+    else
+        snprintf(buf, NUM_FMT_MAX, "%g", v);
+}
 
 /* Stores value into conf per o. `who` names the flag ("--window") or variable for errors. */
 static int cfg_set(const struct cfg_opt *o, void *conf, const char *value, const char *who,

@@ -1,6 +1,7 @@
 /* detect.c - see detect.h. */
 #include "detect.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -117,6 +118,13 @@ void detect_push(struct detect *d, const struct point *p, struct detect_result *
     memset(r, 0, sizeof *r);
     if (!s) /* settings are checked before they are stored, so this cannot happen */
         return;
+    if (!isfinite(p->value)) {
+        /* the codec and the CSV reader refuse these; a caller that did not is counted here,
+         * and the series' state is left as it was */
+        d->rejected++;
+        r->series = s;
+        return;
+    }
     r->series = s;
     score_push(&s->score, &s->params, p->value, ts, &r->v);
     episode_push(&s->ep, &s->conf->episode, &r->v, s->params.threshold, ts, &r->ep);

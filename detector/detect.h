@@ -35,6 +35,7 @@ struct detect {
     uint64_t deviating;                /* points with |score| >= threshold */
     uint64_t flagged[SEV_COUNT];       /* points reported, by severity */
     uint64_t episodes;                 /* episodes opened */
+    uint64_t rejected;                 /* points with a non-finite value, not scored */
 };
 
 /* What one point did. */
@@ -53,8 +54,8 @@ int detect_init(struct detect *d, const struct detect_conf *conf, size_t max_ser
                 size_t errlen);
 void detect_clear(struct detect *d); /* safe to call twice */
 
-/* Scores p (a decoded point with a finite value). Fills r; when r->ep.flagged and a is not NULL,
- * fills *a with the anomaly message. */
+/* Scores p. Fills r; when r->ep.flagged and a is not NULL, fills *a with the anomaly message.
+ * A non-finite value is counted in rejected and changes nothing (r->v.ready is 0). */
 void detect_push(struct detect *d, const struct point *p, struct detect_result *r,
                  struct anomaly *a);
 

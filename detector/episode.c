@@ -57,16 +57,15 @@ static void episode_close(struct episode_state *st, const struct episode_params 
     out->event = EPISODE_CLOSE;
 }
 
-static void episode_open(struct episode_state *st, const struct verdict *v, int64_t ts,
-                         struct episode_out *out) {
+static void episode_open(struct episode_state *st, int64_t ts, struct episode_out *out) {
     st->open = 1;
     st->id++;
     st->start_index = st->run_start;
     st->start_ts = st->run_start_ts;
     st->end_index = st->index;
     st->end_ts = ts;
-    st->peak_score = v->score;
-    st->severity = v->severity;
+    st->peak_score = st->run_peak; /* the episode holds the whole run, not just this point */
+    st->severity = st->run_severity;
     st->points = st->run;
     st->deviating = st->run;
     st->quiet = 0;
@@ -107,21 +106,29 @@ static void episode_extend(struct episode_state *st, const struct episode_params
 
 void episode_push(struct episode_state *st, const struct episode_params *p, const struct verdict *v,
                   double threshold, int64_t ts, struct episode_out *out) {
+    int cooling;
+
     out->flagged = 0;
     out->event = EPISODE_NONE;
-    if (!v->ready)
+    if (!v->ready) {
+        st->index++; /* indexes count every point, verdict or not */
         return;
+    }
     if (st->open) {
         episode_extend(st, p, v, threshold, ts, out);
         st->index++;
         return;
     }
-    if (st->cooldown_left > 0)
+    /* this point is one of the `cooldown` points after a close */
+    cooling = st->cooldown_left > 0;
+    if (cooling)
         st->cooldown_left--;
     if (v->anomaly) {
         if (st->run++ == 0) {
             st->run_start = st->index;
             st->run_start_ts = ts;
+            st->run_peak = 0;
+            st->run_severity = SEV_NONE;
             if (v->lag > 0) {
                 /* a change-point verdict: the deviation began `lag` points ago */
                 st->run_start = st->index >= v->lag ? st->index - v->lag : 0;
@@ -129,9 +136,12 @@ void episode_push(struct episode_state *st, const struct episode_params *p, cons
                 st->run = v->lag >= UINT32_MAX ? UINT32_MAX : (unsigned)v->lag + 1;
             }
         }
-        if (st->run >= p->min_duration &&
-            (st->cooldown_left == 0 || v->severity > st->last_peak))
-            episode_open(st, v, ts, out);
+        if (fabs(v->score) > fabs(st->run_peak))
+            st->run_peak = v->score;
+        if (v->severity > st->run_severity)
+            st->run_severity = v->severity;
+        if (st->run >= p->min_duration && (!cooling || st->run_severity > st->last_peak))
+            episode_open(st, ts, out);
     } else {
         st->run = 0;
     }

@@ -33,10 +33,12 @@ enum episode_event { EPISODE_NONE, EPISODE_OPEN, EPISODE_UPDATE, EPISODE_CLOSE }
 struct episode_state {
     int open;                /* an episode is open */
     uint64_t id;             /* number of the current or last episode, from 1 */
-    uint64_t index;          /* points pushed so far */
+    uint64_t index;          /* points pushed so far, with a verdict or not */
     uint64_t run_start;      /* index of the first point of the current deviating run */
     int64_t run_start_ts;    /* its ts (Unix ms, 0 if unknown) */
     unsigned run;            /* deviating points in a row so far */
+    double run_peak;         /* the run's signed score with the largest magnitude */
+    enum severity run_severity; /* the run's highest severity */
     unsigned quiet;          /* points in a row below the end threshold while open */
     unsigned cooldown_left;  /* points of cooldown still to go */
     enum severity last_peak; /* peak severity of the last closed episode (for the cooldown) */

@@ -9,6 +9,10 @@
 #define KNN_ALPHA 0.01       /* weight of a new distance in its running mean and variance */
 #define KNN_REFRESH 16       /* points between re-estimates of the scale once it is full */
 #define KNN_D_WARMUP 50      /* distances seen before standardised scores are given */
+#define KNN_D_SD_MIN 0.1     /* floor on the distances' SD, in spreads: a perfectly regular
+                              * series must change by a visible amount to score */
+#define KNN_TAIL_Q 0.9       /* spread when MAD is 0: this quantile of |x - median| ... */
+#define KNN_TAIL_Z 1.6449    /* ... divided by the same quantile of |N(0, 1)| */
 
 int knn_init(struct knn *k, size_t len, size_t memory, size_t window) {
     memset(k, 0, sizeof *k);
@@ -41,6 +45,8 @@ static void knn_estimate(struct knn *k, double floor_abs, double floor_rel) {
     }
     k->centre = mad_median(&k->scale);
     k->spread = MAD_TO_SIGMA * mad_mad(&k->scale);
+    if (k->spread == 0) /* more than half the values equal: the tail of the deviations */
+        k->spread = mad_dev_quantile(&k->scale, KNN_TAIL_Q) / KNN_TAIL_Z;
     f = floor_rel * fabs(k->centre);
     if (f < floor_abs)
         f = floor_abs;
@@ -49,8 +55,9 @@ static void knn_estimate(struct knn *k, double floor_abs, double floor_rel) {
     k->scale_age = 1;
 }
 
-/* Distance from p to its KNN_K-th nearest stored pattern, skipping the len - 1 newest (they
- * overlap p). Keeps the KNN_K smallest squared distances in a tiny sorted array. */
+/* Root-mean-square distance (raw units) from p to its KNN_K-th nearest stored pattern, skipping
+ * the len - 1 newest (they overlap p). Keeps the KNN_K smallest squared distances in a tiny
+ * sorted array; a pattern is abandoned as soon as it is farther than the current k-th. */
 static double knn_distance(const struct knn *k, const double *p) {
     double best[KNN_K];
     size_t usable = k->stored > k->len - 1 ? k->stored - (k->len - 1) : 0;
@@ -89,15 +96,19 @@ void knn_push(struct knn *k, double x, size_t warmup, double floor_abs, double f
     if (k->recent.len < k->len)
         return;
     knn_estimate(k, floor_abs, floor_rel);
+    /* patterns are stored raw: the centre cancels in a difference, and dividing by the spread
+     * of now keeps old and new patterns on one scale when the spread moves */
     for (size_t i = 0; i < k->len; i++)
-        p[i] = (rb_get(&k->recent, i) - k->centre) / k->spread;
-    d = knn_distance(k, p);
+        p[i] = rb_get(&k->recent, i);
+    d = knn_distance(k, p) / k->spread;
     if (!isnan(d)) {
         if (k->d_n >= KNN_D_WARMUP && k->stored >= warmup) {
             double sd = sqrt(k->d_var);
+            if (sd < KNN_D_SD_MIN)
+                sd = KNN_D_SD_MIN;
             out->ready = 1;
             out->distance = d;
-            out->score = sd > 1e-12 ? (d - k->d_mean) / sd : 0;
+            out->score = (d - k->d_mean) / sd;
             if (out->score < 0)
                 out->score = 0;
         }

@@ -1,8 +1,7 @@
 /* knn.h - a contextual detector: is the shape the series just drew one it has drawn before?
- * Each point closes a pattern: the last `len` values, expressed in units of the series' long-run
- * robust spread around its long-run median (so both shape and level count). The pattern's
- * distance to its k-th nearest neighbour among the last `memory` patterns (those overlapping it
- * excluded) measures how unseen it is; that distance is standardised against its own recent
+ * Each point closes a pattern: the last `len` values. Its root-mean-square distance to its k-th
+ * nearest neighbour among the last `memory` patterns (those overlapping it excluded), in units of
+ * the series' long-run robust spread, measures how unseen it is (both shape and level count); that distance is standardised against its own recent
  * values, so the threshold reads like a z-score. A spike, a flat line where the series is usually
  * noisy, or an oscillation where it is usually calm all make patterns with no close neighbour.
  * Cost per point: O(memory * len). Pure: no I/O; allocates only in knn_init(). */
@@ -22,7 +21,7 @@ struct knn {
     size_t len, memory;
     struct rb recent;   /* the last len raw values */
     struct mad scale;   /* long-run values for the median and spread */
-    double *patterns;   /* memory * len normalised values, a ring, owned */
+    double *patterns;   /* memory * len raw values, a ring, owned */
     size_t stored;      /* patterns held, up to memory */
     size_t head;        /* next slot to write */
     double d_mean, d_var; /* running mean and variance of the distance measure */

@@ -7,6 +7,8 @@
 
 #define SCORE_SEV_MEDIUM 1.5 /* |score| / threshold from which a point is medium */
 #define SCORE_SEV_HIGH 2.0   /* ... and high */
+#define SCORE_MAD_TAIL_Q 0.9    /* mad: the quantile of |x - median| used when MAD is 0 */
+#define SCORE_MAD_TAIL_Z 1.6449 /* that quantile of |N(0, 1)| */
 
 static const char *const score_names[SCORE_ALGO_COUNT] = {"sma", "ema", "mad", "cusum", "hst",
                                                           "resid", "knn"};
@@ -63,7 +65,8 @@ void score_params_default(struct score_params *p, enum score_algo algo) {
     case SCORE_CUSUM:
         p->window = 1000;
         p->warmup = 100;
-        p->threshold = 5;
+        p->threshold = 8;
+        p->cusum_k = 1;
         p->cusum_relearn = 50;
         break;
     case SCORE_HST:
@@ -225,12 +228,22 @@ static void score_ema(struct score_state *st, const struct score_params *p, doub
 }
 
 /* The median moves with every point; the MAD of a full window moves slowly and costs
- * O(log^2 w), so it is re-estimated every RESID_REFRESH points (every point while filling). */
+ * O(log^2 w), so it is re-estimated every RESID_REFRESH points (every point while filling).
+ * When more than half the window holds one value the MAD is 0 and any other value would score
+ * infinitely far: the spread then falls back to the 90th percentile of |x - median| / 1.645
+ * (sigma for normal data, like 1.4826 * MAD). */
+static double score_mad_spread(const struct mad *m) {
+    double s = mad_mad(m);
+    if (s > 0)
+        return s;
+    return mad_dev_quantile(m, SCORE_MAD_TAIL_Q) / SCORE_MAD_TAIL_Z / MAD_TO_SIGMA;
+}
+
 static void score_mad(struct score_state *st, const struct score_params *p, double x,
                       struct verdict *out) {
     if (mad_len(&st->mad) >= p->warmup) {
         if (st->mad_age == 0 || st->mad_age >= RESID_REFRESH || !mad_full(&st->mad)) {
-            st->mad_cached = mad_mad(&st->mad);
+            st->mad_cached = score_mad_spread(&st->mad);
             st->mad_age = 0;
         }
         st->mad_age++;

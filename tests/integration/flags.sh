@@ -8,7 +8,7 @@ D="$BLIP_BIN/blip-detector"
 
 # program | arguments | text the one stderr line must contain
 cases=(
-    "$G|--rate abc|--rate: expected a number 0..1e+07, got \"abc\""
+    "$G|--rate abc|--rate: expected a number 0..10000000, got \"abc\""
     "$G|--rate -1|--rate: expected a number"
     "$G|--rate|--rate: missing value"
     "$G|--count 1.5|--count: expected an integer 0..1e+15"
@@ -26,7 +26,7 @@ cases=(
     "$G|--phases NORMAL:0|--phases: phase NORMAL: ticks must be 1..1000000000"
     "$G|--phases LOW:10|--phases: unknown phase \"LOW\""
     "$G|--base x|--base: expected a number"
-    "$G|--noise -1|--noise: expected a number 0..1e+12"
+    "$G|--noise -1|--noise: expected a number 0..1000000000000"
     "$G|--high-offset nan|--high-offset: expected a number"
     "$G|--spike-prob 1.5|--spike-prob: expected a number 0..1, got \"1.5\""
     "$G|--spike-scale -2|--spike-scale: expected a number"
@@ -44,8 +44,8 @@ cases=(
     "$G|--bogus|unknown flag --bogus"
     "$G|-x|unknown flag -x"
     "$G|extra|unexpected argument \"extra\""
-    "$D|--algo knn|--algo: expected one of sma|ema"
-    "$D|knn|unexpected argument \"knn\" (an algorithm: sma|ema)"
+    "$D|--algo lstm|--algo: expected one of sma|ema|mad|cusum|hst|resid|knn, got \"lstm\""
+    "$D|lstm|unexpected argument \"lstm\" (an algorithm: sma|ema|mad|cusum|hst|resid|knn)"
     "$D|--window 1|--window: expected an integer 2..100000, got \"1\""
     "$D|--window 100001|--window: expected an integer 2..100000"
     "$D|--window ten|--window: expected an integer"
@@ -66,6 +66,22 @@ cases=(
     "$D|--redis redis://:pw@|--redis: missing host in URL"
     "$D|--redis redis://h/abc|--redis: bad database number in URL"
     "$D|--nope=1|unknown flag --nope"
+    "$D|--warmup 0|--warmup: expected an integer 1..100000"
+    "$D|--warmup 2000 --window 100|warm-up must be 1..window (100)"
+    "$D|--cusum-k -1|--cusum-k: expected a number 0..100"
+    "$D|--hst-trees 0|--hst-trees: expected an integer 1..64"
+    "$D|--hst-depth 13|--hst-depth: expected an integer 1..12"
+    "$D|--seed -5|--seed: expected an integer"
+    "$D|--min-duration 0|--min-duration: expected an integer 1..1000000"
+    "$D|--cooldown x|--cooldown: expected an integer 0..1000000"
+    "$D|--gap -1|--gap: expected an integer 0..1000000"
+    "$D|--end-threshold 0|--end-threshold: expected a number"
+    "$D|--end-threshold 9 --threshold 3|--end-threshold: must not exceed the threshold (3)"
+    "$D|--report all|--report: expected one of episodes|points, got \"all\""
+    "$D|--episodes|--episodes: missing value"
+    "$D|--control=|--control: expected a non-empty value"
+    "$D|--config-key|--config-key: missing value"
+    "$D|--no-persist=2|--no-persist: expected 1/0, true/false, yes/no or on/off"
 )
 for c in "${cases[@]}"; do
     IFS='|' read -r prog args want <<<"$c"
@@ -110,8 +126,9 @@ for f in redis channel rate count seed series series-count profile phases base n
     spike-prob spike-scale start-ts stdout replay speed stats-interval log-level; do
     "$G" --help | grep -q -- "--$f" && ok "generator --help documents --$f" || not_ok "generator --help lacks --$f"
 done
-for f in redis in out algo window threshold alpha min-std max-series max-pending input output \
-    stats-interval log-level; do
+for f in redis in out episodes control config-key no-persist algo window warmup threshold alpha \
+    min-std cusum-k hst-trees hst-depth seed min-duration cooldown gap end-threshold report \
+    max-series max-pending input output stats-interval log-level; do
     "$D" --help | grep -q -- "--$f" && ok "detector --help documents --$f" || not_ok "detector --help lacks --$f"
 done
 finish
