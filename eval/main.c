@@ -103,14 +103,24 @@ static void eval_generate(struct eval_series *s, size_t n, const struct phase_sh
     }
 }
 
+/* The phase cycles spikes are injected into: the original's, a fast one (level changes every
+ * few seconds at 10 points/s), and a steady one. */
+static const char *const eval_cycles[] = {
+    "NORMAL:200,RAMP_UP:100,HIGH:200,RAMP_DOWN:100",
+    "NORMAL:60,RAMP_UP:20,HIGH:60,RAMP_DOWN:20",
+    "NORMAL:1000",
+};
+#define EVAL_NCYCLES (sizeof eval_cycles / sizeof eval_cycles[0])
+#define EVAL_SEEDS 3
+
 static void eval_spikes(const struct eval_conf *confs, size_t nconf, double *best_f1,
                         size_t *best) {
     static const double noises[] = {2.5, 5.0};
     static const double scales[] = {10.0, 30.0};
 
-    printf("\n## Spikes (generator, default phase cycle, spike-prob 0.01; 5 seeds x noise "
-           "{2.5, 5} x spike-scale {10, 30}; %d points each)\n\n",
-           EVAL_SPIKE_POINTS);
+    printf("\n## Spikes (generator; phase cycles: original, fast, steady; %d seeds x noise "
+           "{2.5, 5} x spike-scale {10, 30}; spike-prob 0.01; %d points each)\n\n",
+           EVAL_SEEDS, EVAL_SPIKE_POINTS);
     printf("| detector | precision | recall | F1 | recall <2 SD | 2-4 SD | 4-8 SD | >=8 SD | "
            "false alarms /1000 steady | alerts /hour |\n");
     printf("|---|---|---|---|---|---|---|---|---|---|\n");
@@ -119,21 +129,26 @@ static void eval_spikes(const struct eval_conf *confs, size_t nconf, double *bes
         uint64_t flags = 0, points = 0;
         double p, r, f1;
         memset(&m, 0, sizeof m);
-        for (uint64_t seed = 1; seed <= 5; seed++) {
-            for (size_t a = 0; a < 2; a++) {
-                for (size_t b = 0; b < 2; b++) {
-                    struct phase_shape sh;
-                    struct eval_series s;
-                    phase_default_shape(&sh);
-                    sh.noise = noises[a];
-                    sh.spike_scale = scales[b];
-                    eval_generate(&s, EVAL_SPIKE_POINTS, &sh, seed * 100 + a * 10 + b);
-                    eval_run(&confs[c].conf, &s);
-                    metrics_points_add(&m, s.n, s.flag, s.label, s.steady, s.size);
-                    for (size_t i = 0; i < s.n; i++)
-                        flags += s.flag[i];
-                    points += s.n;
-                    eval_series_free(&s);
+        for (size_t cy = 0; cy < EVAL_NCYCLES; cy++) {
+            for (uint64_t seed = 1; seed <= EVAL_SEEDS; seed++) {
+                for (size_t a = 0; a < 2; a++) {
+                    for (size_t b = 0; b < 2; b++) {
+                        struct phase_shape sh;
+                        struct eval_series s;
+                        char err[64];
+                        phase_default_shape(&sh);
+                        phase_parse_steps(eval_cycles[cy], &sh, err, sizeof err);
+                        sh.noise = noises[a];
+                        sh.spike_scale = scales[b];
+                        eval_generate(&s, EVAL_SPIKE_POINTS, &sh,
+                                      cy * 10000 + seed * 100 + a * 10 + b);
+                        eval_run(&confs[c].conf, &s);
+                        metrics_points_add(&m, s.n, s.flag, s.label, s.steady, s.size);
+                        for (size_t i = 0; i < s.n; i++)
+                            flags += s.flag[i];
+                        points += s.n;
+                        eval_series_free(&s);
+                    }
                 }
             }
         }
