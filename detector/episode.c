@@ -97,11 +97,10 @@ static void episode_extend(struct episode_state *st, const struct episode_params
     st->deviating++;
     if (v->severity > st->severity) {
         st->severity = v->severity;
-        out->flagged = 1;
         out->event = EPISODE_UPDATE;
-    } else if (p->report == EPISODE_REPORT_POINTS) {
-        out->flagged = 1;
     }
+    if (p->report == EPISODE_REPORT_POINTS)
+        out->flagged = 1;
 }
 
 void episode_push(struct episode_state *st, const struct episode_params *p, const struct verdict *v,

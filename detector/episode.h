@@ -5,9 +5,9 @@
  * episode opens for `cooldown` points unless its severity is above the last episode's peak.
  * Severity may rise within an episode (an update), never fall. A change-point verdict (lag > 0)
  * starts its run where the change began, `lag` points before it.
- * What is reported ("flagged"): with EPISODE_REPORT_EPISODES, the point that opens an episode and
- * each point that raises its severity; with EPISODE_REPORT_POINTS, every deviating point of an
- * open episode. Pure: no I/O, no clock, no allocation. */
+ * What is reported ("flagged"): with EPISODE_REPORT_EPISODES, the point that opens an episode (a
+ * rise in severity is an update event, not another report); with EPISODE_REPORT_POINTS, every
+ * deviating point of an open episode. Pure: no I/O, no clock, no allocation. */
 #ifndef BLIP_EPISODE_H
 #define BLIP_EPISODE_H
 #include <stddef.h>

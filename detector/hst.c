@@ -70,9 +70,12 @@ static double hst_walk(struct hst *h, unsigned t, const double *p, int count) {
     for (unsigned k = 0;; k++) {
         if (count && h->l[base + node] < UINT16_MAX)
             h->l[base + node]++;
-        if (!scored && (k == h->depth || h->r[base + node] < limit)) {
-            term = (double)h->r[base + node] * ldexp(1.0, (int)k);
-            scored = 1;
+        /* the mass is that of the deepest node still holding `limit` points: the walk stops
+         * scoring at the first node below it, or at the bottom */
+        if (!scored) {
+            if (h->r[base + node] >= limit)
+                term = (double)h->r[base + node] * ldexp(1.0, (int)k);
+            scored = k == h->depth || h->r[base + node] < limit;
         }
         if (k == h->depth)
             break;

@@ -158,8 +158,7 @@ static const struct cfg_opt det_opts[] = {
      "an episode ends when |score| falls below Z (hysteresis; default: the threshold)", 1e-6,
      1e6, NULL, NULL},
     {"report", CFG_CHOICE, O(report), "BLIP_REPORT", "episodes|points",
-     "flag each episode's first point and escalations, or every deviating point (default "
-     "episodes)",
+     "flag each episode's first point, or every deviating point (default episodes)",
      0, 0, det_reports, NULL},
     {"max-series", CFG_INT, O(max_series), "BLIP_MAX_SERIES", "N",
      "series tracked at once; the least recently seen is evicted (default 10000)", 1,

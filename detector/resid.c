@@ -13,18 +13,20 @@ static int resid_scale_init(struct resid_scale *sc, size_t window) {
     return mad_init(&sc->win, window);
 }
 
-int resid_init(struct resid *r, size_t local, size_t window, size_t period) {
+int resid_init(struct resid *r, size_t local, size_t window, size_t period, size_t span) {
     memset(r, 0, sizeof *r);
     if (local < 1 || local > RESID_LOCAL_MAX || window < 2 ||
-        (period && (period < 2 || period > RESID_SEASON_SLOTS_MAX)))
+        (period && (period < 2 || period > RESID_SEASON_SLOTS_MAX)) || span > period / 8 ||
+        span > RESID_SPAN_MAX)
         return -1;
-    if (mad_init(&r->level, local) != 0 || resid_scale_init(&r->local, window) != 0)
+    if (mad_init(&r->level, local) != 0 || resid_scale_init(&r->local, window) != 0 ||
+        resid_scale_init(&r->values, window) != 0)
         goto fail;
     if (period) {
-        if (rb_init(&r->past, period + RESID_SEASON_SPAN + 1) != 0 ||
-            resid_scale_init(&r->season, window) != 0)
+        if (rb_init(&r->past, period + span + 1) != 0)
             goto fail;
         r->period = period;
+        r->span = span;
     }
     return 0;
 fail:
@@ -35,8 +37,8 @@ fail:
 void resid_clear(struct resid *r) {
     mad_clear(&r->level);
     mad_clear(&r->local.win);
+    mad_clear(&r->values.win);
     rb_clear(&r->past);
-    mad_clear(&r->season.win);
 }
 
 /* The spread of past residuals: the larger of 1.4826 * MAD and the 90th percentile of absolute
@@ -53,6 +55,8 @@ static void resid_estimate(struct resid_scale *sc) {
     b = mad_dev_quantile(&sc->win, RESID_TAIL_Q) / RESID_TAIL_Z;
     sc->centre = mad_median(&sc->win);
     sc->spread = a > b ? a : b;
+    sc->lo = mad_quantile(&sc->win, RESID_RANGE_Q);
+    sc->hi = mad_quantile(&sc->win, 1 - RESID_RANGE_Q);
     sc->age = 1;
 }
 
@@ -70,54 +74,92 @@ static int resid_score(struct resid_scale *sc, double res, double ref, size_t wa
     return 1;
 }
 
-/* The median of the values around the same time one period ago, or NAN before a full period. */
-static double resid_season_ref(const struct resid *r) {
-    double v[2 * RESID_SEASON_SPAN + 1];
-    size_t n = 0, len = r->past.len;
-    if (len < r->period + RESID_SEASON_SPAN + 1)
-        return NAN;
+/* The range [*lo, *hi] of the values within span points of the same time one period ago.
+ * Returns 0, or -1 before a full period (+ span) has been seen. */
+static int resid_season_range(const struct resid *r, double *lo, double *hi) {
+    size_t len = r->past.len;
+    if (len < r->period + r->span + 1)
+        return -1;
     /* past holds the last period + span + 1 values, oldest first, the newest being the previous
      * point: the value exactly one period before the current point is at index len - period */
-    for (size_t k = len - r->period - RESID_SEASON_SPAN; k <= len - r->period + RESID_SEASON_SPAN;
-         k++)
-        v[n++] = rb_get(&r->past, k);
-    for (size_t i = 1; i < n; i++) /* insertion sort of at most 5 values */
-        for (size_t j = i; j > 0 && v[j - 1] > v[j]; j--) {
-            double t = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = t;
-        }
-    return v[n / 2];
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    for (size_t k = len - r->period - r->span; k <= len - r->period + r->span && k < len; k++) {
+        double v = rb_get(&r->past, k);
+        *lo = v < *lo ? v : *lo;
+        *hi = v > *hi ? v : *hi;
+    }
+    return 0;
 }
 
-void resid_push(struct resid *r, double x, size_t warmup, double floor_abs, double floor_rel,
+static double resid_clip(double z) { return z > RESID_CLIP ? RESID_CLIP : z < -RESID_CLIP ? -RESID_CLIP : z; }
+
+/* The shift sums take z (the long-run deviation); fills out when they are at an alarm. */
+static void resid_shift(struct resid *r, double z, int64_t ts, const struct resid_tuning *t,
+                        struct resid_result *out) {
+    double cap = 2 * t->h;
+    if (r->pos == 0) {
+        r->pos_start = r->index;
+        r->pos_ts = ts;
+    }
+    if (r->neg == 0) {
+        r->neg_start = r->index;
+        r->neg_ts = ts;
+    }
+    z = resid_clip(z);
+    r->pos = fmin(cap, fmax(0, r->pos + z - t->k));
+    r->neg = fmin(cap, fmax(0, r->neg - z - t->k));
+    if (r->pos >= t->h && t->threshold * r->pos / t->h > fabs(out->score)) {
+        out->score = t->threshold * r->pos / t->h;
+        out->lag = r->index - r->pos_start;
+        out->start_ts = r->pos_ts;
+    } else if (r->neg >= t->h && t->threshold * r->neg / t->h > fabs(out->score)) {
+        out->score = -t->threshold * r->neg / t->h;
+        out->lag = r->index - r->neg_start;
+        out->start_ts = r->neg_ts;
+    }
+}
+
+void resid_push(struct resid *r, double x, int64_t ts, const struct resid_tuning *t,
                 struct resid_result *out) {
-    int have_level = mad_len(&r->level) > 0;
-    double level = mad_median(&r->level), res = x - level, evicted;
+    int have_level = mad_len(&r->level) > 0, seasonal = 0;
+    double level = mad_median(&r->level), res = x - level, evicted, lo = 0, hi = 0;
+    double zl, vspread;
 
     memset(out, 0, sizeof *out);
-    if (have_level &&
-        resid_score(&r->local, res, level, warmup, floor_abs, floor_rel, &out->score,
-                    &out->spread)) {
+    if (r->period && resid_season_range(r, &lo, &hi) == 0)
+        seasonal = 1;
+    if (have_level && resid_score(&r->local, res, level, t->warmup, t->floor_abs, t->floor_rel,
+                                  &out->score, &out->spread)) {
         out->ready = 1;
         out->level = level;
-    }
-    if (r->period) {
-        double ref = resid_season_ref(r), z, spread;
-        if (!isnan(ref)) {
-            double sres = x - ref;
-            if (out->ready &&
-                resid_score(&r->season, sres, ref, warmup, floor_abs, floor_rel, &z, &spread) &&
-                fabs(z) < fabs(out->score)) {
+        if (seasonal) {
+            /* outside yesterday's range around this time, in the same spread */
+            double dist = x > hi ? x - hi : x < lo ? x - lo : 0;
+            double z = dist / out->spread;
+            if (fabs(z) < fabs(out->score))
                 out->score = z;
-                out->level = ref;
-                out->spread = spread;
-            }
-            mad_push(&r->season.win, sres);
         }
-        rb_push(&r->past, x, &evicted);
     }
+    /* a new level: how far x is outside the long-run range, and (seasonal) outside
+     * yesterday's range around this time */
+    if (out->ready && resid_score(&r->values, x, r->values.centre, t->warmup, t->floor_abs,
+                                  t->floor_rel, &zl, &vspread)) {
+        double vlo = r->values.lo, vhi = r->values.hi;
+        zl = (x > vhi ? x - vhi : x < vlo ? x - vlo : 0) / vspread;
+        if (seasonal) {
+            double dist = x > hi ? x - hi : x < lo ? x - lo : 0;
+            double zs = dist / vspread;
+            if (fabs(zs) < fabs(zl))
+                zl = zs;
+        }
+        resid_shift(r, zl, ts, t, out);
+    }
+    if (r->period)
+        rb_push(&r->past, x, &evicted);
     if (have_level)
         mad_push(&r->local.win, res);
+    mad_push(&r->values.win, x);
     mad_push(&r->level, x);
+    r->index++;
 }

@@ -1,12 +1,21 @@
 /* resid.h - robust residual scoring: how far a point lies from where the series just was,
- * measured in the series' own long-run residual spread.
+ * measured in the series' own long-run residual spread, and whether the series has moved away
+ * from its long-run level and stayed there.
  * level: the median of the last `local` points (it follows level shifts within local/2 points,
  * ignores single spikes); residual r = x - level; spread: 1.4826 * MAD of the last `window`
  * residuals (a long, outlier-proof estimate of the noise); score = (r - median r) / spread.
  * With a seasonal period (one day, found from the timestamps by the caller), a second residual
- * compares x with the median of the points around the same time one period earlier, scaled the
- * same way; the score is then whichever of the two is smaller in magnitude, so a rise that
- * happens every day at that hour is not an anomaly.
+ * measures how far x lies outside the range of the values within `span` points of the same time
+ * one period earlier (0 inside it), in the same spread; the score is then whichever of the two is
+ * smaller in magnitude, so what happens every day around that hour (a nightly job whose start
+ * drifts by half an hour, a morning rise) is not an anomaly.
+ * New levels: how far each point lies outside the range of the last `window` values (their 1st
+ * to 99th percentile), in their spread (and, with a season, only what also lies outside
+ * yesterday's range), clipped to +-RESID_CLIP, feeds a two-sided CUSUM (drift k, alarm h, capped
+ * at 2h so it falls back soon after). While a sum is at or above h the score is
+ * threshold * S / h, with the point where the sum left zero as the start: a move to a level the
+ * series has not visited lately, sustained for a few points, is one anomaly even when each point
+ * alone looks ordinary; levels it keeps returning to (load phases) are not.
  * Pure: no I/O; allocates only in resid_init(). */
 #ifndef BLIP_RESID_H
 #define BLIP_RESID_H
@@ -18,7 +27,7 @@
 
 #define RESID_LOCAL_MAX 1000
 #define RESID_SEASON_SLOTS_MAX 20000 /* longest period in points (e.g. 1 day at ~4.3 s) */
-#define RESID_SEASON_SPAN 2          /* points either side of the same time one period ago */
+#define RESID_SPAN_MAX 256           /* most points either side of the same time a period ago */
 
 #define RESID_REFRESH 16 /* a full window's spread is re-estimated every this many points */
 
@@ -28,28 +37,48 @@
 struct resid_scale {
     struct mad win;
     double centre, spread;
-    unsigned age; /* points since the last estimate; RESID_REFRESH forces one */
+    double lo, hi; /* RESID_RANGE_Q and 1 - RESID_RANGE_Q quantiles of the window */
+    unsigned age;  /* points since the last estimate; RESID_REFRESH forces one */
 };
+
+#define RESID_CLIP 4.0     /* largest |z| one point adds to the shift sums */
+#define RESID_RANGE_Q 0.01 /* the long-run range: quantiles RESID_RANGE_Q .. 1 - RESID_RANGE_Q */
 
 struct resid {
     struct mad level;          /* last `local` values */
     struct resid_scale local;  /* last `window` local residuals */
+    struct resid_scale values; /* last `window` values: the long-run level and spread */
+    double pos, neg;           /* shift sums, 0..2h */
+    uint64_t index;            /* points seen */
+    uint64_t pos_start, neg_start; /* index where each sum last left zero */
+    int64_t pos_ts, neg_ts;        /* and that point's ts */
     struct rb past;            /* seasonal: the last period + span values, or unused */
-    struct resid_scale season; /* seasonal: last `window` seasonal residuals */
     size_t period;             /* points per season, 0 = none */
+    size_t span;               /* seasonal: points either side of the same time, 0..period/8 */
 };
 
 struct resid_result {
     int ready;
     double score;
     double level, spread; /* the reference level and spread behind the score */
+    uint64_t lag;         /* a shift: points since it began (0 for a point deviation) */
+    int64_t start_ts;     /* and its first point's ts */
 };
 
-/* local: 1..RESID_LOCAL_MAX; window: residuals kept; period: 0 or 2..RESID_SEASON_SLOTS_MAX.
- * Returns 0, or -1 on a bad size. */
-int resid_init(struct resid *r, size_t local, size_t window, size_t period);
+/* local: 1..RESID_LOCAL_MAX; window: residuals kept; period: 0 or 2..RESID_SEASON_SLOTS_MAX;
+ * span: 0..min(period / 8, RESID_SPAN_MAX). Returns 0, or -1 on a bad size. */
+int resid_init(struct resid *r, size_t local, size_t window, size_t period, size_t span);
 void resid_clear(struct resid *r);
-/* Scores x, then folds it in. warmup: residuals needed before a verdict. */
-void resid_push(struct resid *r, double x, size_t warmup, double floor_abs, double floor_rel,
+/* Tuning of a push: warmup: residuals needed before a verdict; threshold: the caller's alarm
+ * level (shift scores are expressed against it); k, h: the shift sums' drift and alarm level;
+ * floors on the spread, absolute and relative to the level. */
+struct resid_tuning {
+    size_t warmup;
+    double threshold, k, h;
+    double floor_abs, floor_rel;
+};
+
+/* Scores x (ts: Unix ms, 0 if unknown), then folds it in. */
+void resid_push(struct resid *r, double x, int64_t ts, const struct resid_tuning *t,
                 struct resid_result *out);
 #endif

@@ -33,7 +33,8 @@ void score_params_default(struct score_params *p, enum score_algo algo) {
     p->alpha = 0.08;
     p->min_std = 1e-9;
     p->min_std_rel = 1e-4;
-    p->cusum_k = 0.5;
+    p->cusum_k = 1;
+    p->cusum_h = 8;
     p->cusum_clip = 4;
     p->hst_trees = 25;
     p->hst_depth = 8;
@@ -66,7 +67,6 @@ void score_params_default(struct score_params *p, enum score_algo algo) {
         p->window = 1000;
         p->warmup = 100;
         p->threshold = 8;
-        p->cusum_k = 1;
         p->cusum_relearn = 50;
         break;
     case SCORE_HST:
@@ -100,8 +100,8 @@ int score_params_check(const struct score_params *p, char *err, size_t errlen) {
         !isfinite(p->min_std_rel))
         return snprintf(err, errlen, "std floors must be finite and >= 0"), -1;
     if (!(p->cusum_k >= 0) || !(p->cusum_clip > 0) || !isfinite(p->cusum_k) ||
-        !isfinite(p->cusum_clip))
-        return snprintf(err, errlen, "cusum: k must be >= 0 and clip > 0"), -1;
+        !isfinite(p->cusum_clip) || !(p->cusum_h > 0) || !isfinite(p->cusum_h))
+        return snprintf(err, errlen, "cusum: k must be >= 0, clip and h > 0"), -1;
     if (p->hst_trees < 1 || p->hst_trees > HST_TREES_MAX || p->hst_depth < 1 ||
         p->hst_depth > HST_DEPTH_MAX)
         return snprintf(err, errlen, "hst: trees must be 1..%d and depth 1..%d", HST_TREES_MAX,
@@ -120,6 +120,16 @@ int score_params_check(const struct score_params *p, char *err, size_t errlen) {
                         RESID_SEASON_SLOTS_MAX),
                -1;
     return 0;
+}
+
+/* Points either side of the same time one period ago that count as "around this time": an
+ * hour's worth when the spacing dt (ms) is known, else period/96 (a quarter hour of a day),
+ * within resid's bounds. */
+static size_t score_span(size_t period, int64_t dt) {
+    size_t span = dt > 0 ? (size_t)(SCORE_SEASON_SPAN_MS / dt) : period / 96;
+    if (span > period / 8)
+        span = period / 8;
+    return span > RESID_SPAN_MAX ? RESID_SPAN_MAX : span;
 }
 
 int score_init(struct score_state *st, const struct score_params *p) {
@@ -143,7 +153,8 @@ int score_init(struct score_state *st, const struct score_params *p) {
         break;
     case SCORE_RESID:
         rc = resid_init(&st->resid, p->local, p->window,
-                        p->season == SCORE_SEASON_AUTO ? 0 : p->season);
+                        p->season == SCORE_SEASON_AUTO ? 0 : p->season,
+                        p->season == SCORE_SEASON_AUTO ? 0 : score_span(p->season, 0));
         break;
     case SCORE_KNN:
         rc = knn_init(&st->knn, p->local, p->memory, p->window);
@@ -296,7 +307,8 @@ static void score_probe_season(struct score_state *st, const struct score_params
         return;
     {
         struct resid fresh;
-        if (resid_init(&fresh, p->local, p->window, (size_t)(SCORE_DAY_MS / dt)) != 0)
+        size_t period = (size_t)(SCORE_DAY_MS / dt);
+        if (resid_init(&fresh, p->local, p->window, period, score_span(period, dt)) != 0)
             return;
         /* replay the probe points into the seasonal state */
         resid_clear(&st->resid);
@@ -307,11 +319,15 @@ static void score_probe_season(struct score_state *st, const struct score_params
 static void score_resid(struct score_state *st, const struct score_params *p, double x,
                         int64_t ts, struct verdict *out) {
     struct resid_result r;
+    struct resid_tuning t = {p->warmup, p->threshold, p->cusum_k, p->cusum_h,
+                             p->min_std,  p->min_std_rel};
     score_probe_season(st, p, ts);
-    resid_push(&st->resid, x, p->warmup, p->min_std, p->min_std_rel, &r);
+    resid_push(&st->resid, x, ts, &t, &r);
     if (!r.ready)
         return;
     score_set(p, r.score, r.level, r.spread, out);
+    out->lag = r.lag;
+    out->start_ts = r.start_ts;
 }
 
 static void score_knn(struct score_state *st, const struct score_params *p, double x,

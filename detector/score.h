@@ -39,6 +39,7 @@ enum score_algo {
 #define SCORE_SEASON_AUTO ((size_t)-1) /* season: find a daily period from the timestamps */
 #define SCORE_SEASON_PROBE 16          /* points whose spacing decides the period */
 #define SCORE_DAY_MS 86400000LL
+#define SCORE_SEASON_SPAN_MS 3600000LL /* "around the same time": within an hour */
 
 struct score_params {
     enum score_algo algo;
@@ -48,7 +49,8 @@ struct score_params {
     double alpha;       /* ema smoothing factor, 0 < alpha <= 1 */
     double min_std;     /* floor on the standard deviation, absolute units, >= 0 */
     double min_std_rel; /* floor on the standard deviation relative to |mean|, >= 0 */
-    double cusum_k;     /* cusum: drift allowed, in SDs, >= 0 */
+    double cusum_k;     /* cusum, resid's shift sums: drift allowed, in SDs, >= 0 */
+    double cusum_h;     /* resid's shift sums: alarm level, > 0 (cusum uses threshold) */
     double cusum_clip;  /* cusum: largest |z| one point adds, > 0 */
     size_t cusum_relearn; /* cusum: points learned after a change before verdicts resume */
     unsigned hst_trees; /* hst: trees, 1..HST_TREES_MAX */

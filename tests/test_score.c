@@ -286,8 +286,8 @@ static void test_params_check_bad(void **state) {
         {"min_std nan", set_min_std_nan, "std floors must be finite and >= 0"},
         {"min_std inf", set_min_std_inf, "std floors must be finite and >= 0"},
         {"min_std_rel -1e-9", set_min_std_rel_neg, "std floors must be finite and >= 0"},
-        {"cusum_k -0.5", set_cusum_k_neg, "cusum: k must be >= 0 and clip > 0"},
-        {"cusum_clip 0", set_cusum_clip_0, "cusum: k must be >= 0 and clip > 0"},
+        {"cusum_k -0.5", set_cusum_k_neg, "cusum: k must be >= 0, clip and h > 0"},
+        {"cusum_clip 0", set_cusum_clip_0, "cusum: k must be >= 0, clip and h > 0"},
         {"hst_trees 0", set_hst_trees_0, "hst: trees must be 1..64 and depth 1..12"},
         {"hst_depth max+1", set_hst_depth_big, "hst: trees must be 1..64 and depth 1..12"},
     };
