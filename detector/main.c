@@ -29,7 +29,7 @@
 #define DET_STOP_GRACE_S 3        /* wait this long for publishes in flight when stopping */
 #define DET_ANOMALY_LOG_BURST 20  /* anomaly lines per second before they are summarised */
 #define DET_CHANNEL_MAX 256       /* longest channel name */
-#define DET_DEFAULT_ALGO "sma"    /* --algo default */
+#define DET_DEFAULT_ALGO "resid"  /* --algo default: see "Choosing a detector" in README.md */
 
 struct det_conf {
     const char *redis;

@@ -9,7 +9,7 @@ D="$BLIP_BIN/blip-detector"
 printf 'timestamp,value\r\n' >"$WORK/in.csv"
 for i in $(seq 0 29); do printf '"2014-04-01 00:%02d:00",%d\r\n' "$i" $((100 + i % 2)) >>"$WORK/in.csv"; done
 printf '"2014-04-01 00:30:00",abc\r\n"2014-04-01 00:31:00",500\r\n2014-04-01 00:32:00,100' >>"$WORK/in.csv"
-"$D" --input "$WORK/in.csv" --output "$WORK/out.csv" 2>"$WORK/err"
+"$D" --algo sma --input "$WORK/in.csv" --output "$WORK/out.csv" 2>"$WORK/err"
 check_eq "offline exits 0" 0 $?
 check_eq "header" "timestamp,value,score,anomaly,severity" "$(head -n 1 "$WORK/out.csv")"
 check_eq "one output row per input row" 33 "$(($(wc -l <"$WORK/out.csv") - 1))"
