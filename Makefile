@@ -94,7 +94,8 @@ eval: $(BUILD)/blip-eval
 	@$(BUILD)/blip-eval $(if $(NAB),--nab $(NAB))
 
 # Unit tests link every pure module; the linker takes only what each test uses.
-$(BUILD)/tests/%: $(call obj,tests/%.c) $(DET_LIB) $(GEN_LIB) $(if $(VIS_SRC),$(VIS_LIB)) $(COMMON_LIB)
+EVAL_LIB_OBJS = $(call obj,eval/metrics.c)
+$(BUILD)/tests/%: $(call obj,tests/%.c) $(EVAL_LIB_OBJS) $(DET_LIB) $(GEN_LIB) $(if $(VIS_SRC),$(VIS_LIB)) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	$(say) LD $@
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_CMOCKA) $(LIBS_NET) $(LIBS_JSON) -lm
