@@ -18,6 +18,19 @@
 #      BLIP_CONTAINERS_ALLOW_SKIP=1: when the engine itself cannot start or run a container on
 #      this machine, report that as a skip instead of a failure (.ci/run sets it).
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+
+# In a bare chroot (/ is not a mount point, as in some CI sandboxes) dockerd can neither make /
+# private to unpack images nor pivot_root into containers: rerun in a bind mount of / instead.
+if [ -z "${BLIP_CONTAINERS_REROOTED:-}" ] && [ "$(id -u)" = 0 ] && ! mountpoint -q /; then
+    nested=/run/blip-containers-root
+    echo "# / is not a mount point (a chroot): rerunning in a bind mount of / at $nested"
+    mkdir -p "$nested" && mount --rbind / "$nested" || exit 1
+    BLIP_CONTAINERS_REROOTED=1 chroot "$nested" /bin/bash "$ROOT/tests/containers.sh"
+    rc=$?
+    umount -R -l "$nested"
+    exit $rc
+fi
+
 BLIP_BIN=$ROOT/bin # unused here; tests/lib.sh wants it
 . "$ROOT/tests/lib.sh"
 cd "$ROOT" || exit 1
@@ -33,7 +46,10 @@ ANOMALY_WAIT_S=60 # bound on waiting for anomalies on the published port
 T0=$(date +%s)
 SKIPS=0
 DOCKERD_PID=""
-BRIDGE_EXISTED=1
+BRIDGE_EXISTED=1   # docker0 and the DOCKER iptables chains: removed at the end when this
+IPTABLES_EXISTED=1 # run's dockerd made them
+FORWARD_POLICY=""
+IP_FORWARD=""
 
 # The Debian 20.10 client: builds with BuildKit without buildx, and compose's CLI builds use it.
 export PATH="/usr/bin:/usr/sbin:/bin:/sbin:$PATH"
@@ -114,6 +130,22 @@ stop_dockerd() {
     if [ "$BRIDGE_EXISTED" = 0 ] && command -v ip >/dev/null; then
         ip link delete docker0 2>/dev/null
     fi
+    [ "$IPTABLES_EXISTED" = 0 ] && remove_docker_iptables
+}
+
+# dockerd leaves its iptables chains and rules behind, a FORWARD policy of DROP and IP forwarding
+# on; when it added them (none were there before), they go: the rules naming docker0 or a DOCKER
+# chain, then the chains, and the policy and forwarding are put back as they were.
+remove_docker_iptables() {
+    for t in filter nat; do
+        iptables -t "$t" -S | grep -E '^-A [A-Z]+ .*(DOCKER|docker0)' | grep -v '^-A DOCKER' |
+            while read -r -a rule; do iptables -t "$t" -D "${rule[@]:1}"; done
+        chains=$(iptables -t "$t" -S | sed -n 's/^-N \(DOCKER[A-Z0-9-]*\)$/\1/p')
+        for c in $chains; do iptables -t "$t" -F "$c"; done
+        for c in $chains; do iptables -t "$t" -X "$c"; done
+    done
+    [ -n "$FORWARD_POLICY" ] && iptables -P FORWARD "$FORWARD_POLICY"
+    [ -n "$IP_FORWARD" ] && echo "$IP_FORWARD" >/proc/sys/net/ipv4/ip_forward
 }
 
 # ---- tools, engine, base images ----
@@ -165,6 +197,11 @@ start_dockerd() {
     stop_stale_dockerd
     mount_cgroups || note "could not mount cgroups"
     ip link show docker0 >/dev/null 2>&1 || BRIDGE_EXISTED=0
+    if ! iptables -t nat -S DOCKER >/dev/null 2>&1; then
+        IPTABLES_EXISTED=0
+        FORWARD_POLICY=$(iptables -S FORWARD | sed -n 's/^-P FORWARD //p')
+        IP_FORWARD=$(cat /proc/sys/net/ipv4/ip_forward)
+    fi
     rm -f "$SOCK"
     dockerd --data-root "$CACHE/docker" --exec-root "$CACHE/exec" --pidfile "$PIDFILE" \
         -H "unix://$SOCK" >"$WORK/dockerd.log" 2>&1 &
