@@ -106,6 +106,7 @@ dump_logs() {
 }
 
 cleanup_containers() {
+    trap '' INT TERM # an interrupt must not cut the cleanup short
     if [ -n "$DOCKERD_PID" ] && [ -z "${KEEP:-}" ]; then
         [ "$FAILS" -gt 0 ] && dump_logs
         compose down -v --rmi local --remove-orphans --timeout 10 >"$WORK/down.log" 2>&1 ||
@@ -131,14 +132,17 @@ stop_dockerd() {
         ip link delete docker0 2>/dev/null
     fi
     [ "$IPTABLES_EXISTED" = 0 ] && remove_docker_iptables
+    return 0
 }
 
 # dockerd leaves its iptables chains and rules behind, a FORWARD policy of DROP and IP forwarding
-# on; when it added them (none were there before), they go: the rules naming docker0 or a DOCKER
-# chain, then the chains, and the policy and forwarding are put back as they were.
+# on; when it added them (none were there before), they go: the rules naming docker0, a
+# network's bridge or a DOCKER chain, then the chains, and the policy and forwarding are put back
+# as they were. Bridges of networks a killed dockerd could not remove go too.
 remove_docker_iptables() {
     for t in filter nat; do
-        iptables -t "$t" -S | grep -E '^-A [A-Z]+ .*(DOCKER|docker0)' | grep -v '^-A DOCKER' |
+        iptables -t "$t" -S | grep -E '^-A [A-Z]+ .*(DOCKER|docker0|br-[0-9a-f]{12})' |
+            grep -v '^-A DOCKER' |
             while read -r -a rule; do iptables -t "$t" -D "${rule[@]:1}"; done
         chains=$(iptables -t "$t" -S | sed -n 's/^-N \(DOCKER[A-Z0-9-]*\)$/\1/p')
         for c in $chains; do iptables -t "$t" -F "$c"; done
@@ -146,6 +150,10 @@ remove_docker_iptables() {
     done
     [ -n "$FORWARD_POLICY" ] && iptables -P FORWARD "$FORWARD_POLICY"
     [ -n "$IP_FORWARD" ] && echo "$IP_FORWARD" >/proc/sys/net/ipv4/ip_forward
+    command -v ip >/dev/null || return 0
+    for b in $(ip -o link show type bridge | sed -n 's/^[0-9]*: \(br-[0-9a-f]\{12\}\)[:@].*/\1/p'); do
+        ip link delete "$b"
+    done
 }
 
 # ---- tools, engine, base images ----
@@ -203,7 +211,8 @@ start_dockerd() {
         IP_FORWARD=$(cat /proc/sys/net/ipv4/ip_forward)
     fi
     rm -f "$SOCK"
-    dockerd --data-root "$CACHE/docker" --exec-root "$CACHE/exec" --pidfile "$PIDFILE" \
+    # its own session: a Ctrl-C of the test must not stop it before the cleanup has used it
+    setsid dockerd --data-root "$CACHE/docker" --exec-root "$CACHE/exec" --pidfile "$PIDFILE" \
         -H "unix://$SOCK" >"$WORK/dockerd.log" 2>&1 &
     DOCKERD_PID=$!
     wait_for 60 docker info >/dev/null 2>&1
@@ -338,6 +347,10 @@ fi
 
 start_dockerd || engine_unavailable "dockerd did not answer within 60 s"
 ok "private dockerd answers ($(docker version -f '{{.Server.Version}}'), DOCKER_HOST=$DOCKER_HOST)"
+# The engine is this test's alone: containers and networks in it are left from an earlier run
+# that was killed.
+docker ps -aq | xargs -r docker rm -f >/dev/null
+docker network prune -f >/dev/null
 base_image || bail "debian:bookworm-slim is in the engine (debootstrap + docker import)"
 ok "debian:bookworm-slim is in the engine (debootstrap + docker import)"
 docker run --rm debian:bookworm-slim true >"$WORK/run.log" 2>&1 ||
