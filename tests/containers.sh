@@ -24,7 +24,11 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 if [ -z "${BLIP_CONTAINERS_REROOTED:-}" ] && [ "$(id -u)" = 0 ] && ! mountpoint -q /; then
     nested=/run/blip-containers-root
     echo "# / is not a mount point (a chroot): rerunning in a bind mount of / at $nested"
-    mkdir -p "$nested" && mount --rbind / "$nested" || exit 1
+    if ! { mkdir -p "$nested" && mount --rbind / "$nested"; }; then
+        echo "not ok 1 - bind-mount / at $nested for dockerd"
+        echo "0 passed, 1 failed"
+        exit 1
+    fi
     BLIP_CONTAINERS_REROOTED=1 chroot "$nested" /bin/bash "$ROOT/tests/containers.sh"
     rc=$?
     umount -R -l "$nested"
@@ -71,6 +75,7 @@ skip() {
 
 summary() {
     passed=$((N - FAILS - SKIPS))
+    [ "$FAILS" -gt 0 ] && [ -n "$DOCKERD_PID" ] && timeout 10 docker info >/dev/null 2>&1 && dump_logs
     note "took $(elapsed) s"
     if [ "$SKIPS" -gt 0 ]; then
         echo "$passed passed, $FAILS failed, $SKIPS skipped"
@@ -107,8 +112,7 @@ dump_logs() {
 
 cleanup_containers() {
     trap '' INT TERM # an interrupt must not cut the cleanup short
-    if [ -n "$DOCKERD_PID" ] && [ -z "${KEEP:-}" ]; then
-        [ "$FAILS" -gt 0 ] && dump_logs
+    if [ -n "$DOCKERD_PID" ] && [ -z "${KEEP:-}" ] && timeout 10 docker info >/dev/null 2>&1; then
         compose down -v --rmi local --remove-orphans --timeout 10 >"$WORK/down.log" 2>&1 ||
             note "compose down failed: $(tail -n 1 "$WORK/down.log")"
         timeout 60 docker image prune -f >/dev/null 2>&1
@@ -215,7 +219,8 @@ start_dockerd() {
     setsid dockerd --data-root "$CACHE/docker" --exec-root "$CACHE/exec" --pidfile "$PIDFILE" \
         -H "unix://$SOCK" >"$WORK/dockerd.log" 2>&1 &
     DOCKERD_PID=$!
-    wait_for 60 docker info >/dev/null 2>&1
+    wait_for 60 sh -c "docker info >/dev/null 2>&1 || ! kill -0 $DOCKERD_PID"
+    docker info >/dev/null 2>&1
 }
 
 # The Debian mirror this machine's apt uses, for debootstrap.
@@ -345,7 +350,7 @@ else
     skip "dclint: npm is not installed here (apt-get install npm to run it)"
 fi
 
-start_dockerd || engine_unavailable "dockerd did not answer within 60 s"
+start_dockerd || engine_unavailable "dockerd exited or did not answer within 60 s"
 ok "private dockerd answers ($(docker version -f '{{.Server.Version}}'), DOCKER_HOST=$DOCKER_HOST)"
 # The engine is this test's alone: containers and networks in it are left from an earlier run
 # that was killed.
