@@ -4,14 +4,18 @@
 #define BLIP_RB_H
 #include <stddef.h>
 
+#define RB_ALLOC_MIN 16 /* slots allocated first; the array doubles up to cap as it fills */
+
 struct rb {
-    double *v;   /* cap slots, owned */
-    size_t cap;  /* capacity, >= 1 */
+    double *v;    /* alloc slots, owned */
+    size_t cap;   /* capacity, >= 1 */
+    size_t alloc; /* slots allocated, <= cap (all of them once the buffer has wrapped) */
     size_t len;  /* values held, 0..cap */
     size_t head; /* index of the oldest value */
 };
 
-/* Returns 0, or -1 if cap is 0 (r untouched). Allocation failure ends the program. */
+/* Returns 0, or -1 if cap is 0 (r untouched). Memory grows with the values held, up to cap.
+ * Allocation failure ends the program. */
 int rb_init(struct rb *r, size_t cap);
 void rb_clear(struct rb *r); /* frees the slots; safe to call twice */
 void rb_reset(struct rb *r); /* forgets the values, keeps the slots */
@@ -23,7 +27,7 @@ int rb_push(struct rb *r, double x, double *evicted);
 /* The i-th value, oldest first (0 <= i < len). */
 static inline double rb_get(const struct rb *r, size_t i) {
     size_t k = r->head + i;
-    return r->v[k >= r->cap ? k - r->cap : k];
+    return r->v[k >= r->alloc ? k - r->alloc : k];
 }
 
 static inline double rb_newest(const struct rb *r) { return rb_get(r, r->len - 1); }

@@ -9,7 +9,8 @@
 int ost_init(struct ost *t, size_t cap) {
     if (cap == 0 || cap > (size_t)INT32_MAX - 1)
         return -1;
-    t->n = xcalloc(cap + 1, sizeof *t->n);
+    t->alloc = cap <= OST_SMALL || cap < OST_ALLOC_MIN ? cap : OST_ALLOC_MIN;
+    t->n = xcalloc(t->alloc + 1, sizeof *t->n);
     t->cap = cap;
     t->small = cap <= OST_SMALL;
     t->prio_state = 0x2545f4914f6cdd1dULL;
@@ -20,7 +21,7 @@ int ost_init(struct ost *t, size_t cap) {
 void ost_clear(struct ost *t) {
     xfree(t->n);
     t->n = NULL;
-    t->cap = 0;
+    t->cap = t->alloc = 0;
     t->root = 0;
     t->free_head = 0;
 }
@@ -30,9 +31,23 @@ void ost_reset(struct ost *t) {
     t->root = 0;
     t->n[0].size = 0;
     t->n[0].l = t->n[0].r = 0;
-    for (size_t i = 1; i <= t->cap; i++)
-        t->n[i].l = i < t->cap ? (int32_t)(i + 1) : 0;
+    for (size_t i = 1; i <= t->alloc; i++)
+        t->n[i].l = i < t->alloc ? (int32_t)(i + 1) : 0;
     t->free_head = 1;
+}
+
+/* Doubles the pool (up to cap) and threads the new nodes onto the free list. Indexes stay valid:
+ * nodes refer to each other by index, never by pointer. */
+static void ost_grow(struct ost *t) {
+    size_t grown = t->alloc * 2 < t->cap ? t->alloc * 2 : t->cap;
+    t->n = xrealloc(t->n, (grown + 1) * sizeof *t->n);
+    for (size_t i = t->alloc + 1; i <= grown; i++) {
+        t->n[i].l = i < grown ? (int32_t)(i + 1) : 0;
+        t->n[i].r = 0;
+        t->n[i].size = 0;
+    }
+    t->free_head = (int32_t)(t->alloc + 1);
+    t->alloc = grown;
 }
 
 static uint32_t ost_prio(struct ost *t) {
@@ -122,7 +137,10 @@ static size_t ost_small_lower(const struct ost *t, double x) {
 }
 
 int ost_insert(struct ost *t, double x) {
-    int32_t i = t->free_head;
+    int32_t i;
+    if (!t->small && !t->free_head && t->alloc < t->cap)
+        ost_grow(t);
+    i = t->free_head;
     if (t->small) {
         size_t at;
         if (t->small_len >= t->cap)

@@ -18,8 +18,11 @@ struct ost_node {
 
 #define OST_SMALL 64 /* up to this capacity the set is a sorted array (n[1..small_len].key) */
 
+#define OST_ALLOC_MIN 64 /* tree-mode nodes allocated first; the pool doubles up to cap */
+
 struct ost {
-    struct ost_node *n; /* cap + 1 nodes, owned; n[0] is the empty sentinel */
+    struct ost_node *n; /* alloc + 1 nodes, owned; n[0] is the empty sentinel */
+    size_t alloc;       /* nodes allocated, <= cap */
     int small;          /* cap <= OST_SMALL: sorted-array mode */
     size_t small_len;   /* keys held in sorted-array mode */
     size_t cap;         /* most keys held */
@@ -28,7 +31,7 @@ struct ost {
     uint64_t prio_state;
 };
 
-/* Returns 0, or -1 if cap is 0 or above INT32_MAX - 1. */
+/* Returns 0, or -1 if cap is 0 or above INT32_MAX - 1. The pool grows with the keys held. */
 int ost_init(struct ost *t, size_t cap);
 void ost_clear(struct ost *t); /* frees; safe to call twice */
 void ost_reset(struct ost *t); /* empties, keeps the pool */
