@@ -114,6 +114,6 @@ double mad_dev_quantile(const struct mad *m, double q) {
     if (n == 0)
         return 0;
     mad_runs_init(m, &u);
-    k = (size_t)(q * (double)n);
-    return mad_kth(&u, k < n ? k : n - 1);
+    k = (size_t)ceil(q * (double)n); /* nearest rank: the ceil(q * n)-th smallest, 1-based */
+    return mad_kth(&u, k < 1 ? 0 : k <= n ? k - 1 : n - 1);
 }

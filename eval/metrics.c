@@ -81,7 +81,9 @@ void metrics_windows_add(struct metrics_windows *m, size_t n, const unsigned cha
                 hit = 1;
                 m->detected++;
                 m->delay_sum += (double)(i - w[k].start);
-                m->nab_raw += METRICS_NAB_TP * metrics_sigmoid(-(double)(w[k].end - i) / len);
+                /* y = -1 on the window's first row (what nab_perfect counts), -1/len on its last */
+                m->nab_raw +=
+                    METRICS_NAB_TP * metrics_sigmoid(-(double)(w[k].end - i + 1) / len);
             }
             continue;
         }
