@@ -1,5 +1,5 @@
 /* rb.h - fixed-capacity ring buffer of doubles: the last `cap` values of a series.
- * Pure: no I/O; allocates only in rb_init(). */
+ * Pure: no I/O; allocates in rb_init() and as the buffer grows in rb_push(). */
 #ifndef BLIP_RB_H
 #define BLIP_RB_H
 #include <stddef.h>

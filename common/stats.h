@@ -3,7 +3,7 @@
  * sums are recomputed from the window once per window length (at most STATS_RESYNC pushes apart,
  * amortised O(1)) and whenever a push cancels most of m2 (a large value leaving the window), so
  * rounding never accumulates.
- * Pure: no I/O, no clock; allocates only in stats_init(). */
+ * Pure: no I/O, no clock; allocates in stats_init() and as the window fills. */
 #ifndef BLIP_STATS_H
 #define BLIP_STATS_H
 #include <stddef.h>

@@ -72,7 +72,8 @@ void episode_push(struct episode_state *st, const struct episode_params *p, cons
 
 /* Writes the episode event message into out (at least CODEC_OUT_MAX bytes):
  * {"event":"open","series":"web","episode":3,"detector":"sma","start_ts":...,"end_ts":...,
- *  "peak_score":...,"severity":"high","points":12}; unknown ts are null. Returns the length. */
+ *  "peak_score":...,"severity":"high","points":12,"deviating":9}; unknown ts are null. Returns
+ * the length. */
 size_t episode_encode(const struct episode_state *st, enum episode_event ev, const char *series,
                       const char *detector, char *out);
 

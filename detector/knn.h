@@ -4,7 +4,7 @@
  * the series' long-run robust spread, measures how unseen it is (both shape and level count); that distance is standardised against its own recent
  * values, so the threshold reads like a z-score. A spike, a flat line where the series is usually
  * noisy, or an oscillation where it is usually calm all make patterns with no close neighbour.
- * Cost per point: O(memory * len). Pure: no I/O; allocates only in knn_init(). */
+ * Cost per point: O(memory * len). Pure: no I/O; allocates in knn_init() and as its windows fill. */
 #ifndef BLIP_KNN_H
 #define BLIP_KNN_H
 #include <stddef.h>

@@ -1,7 +1,7 @@
 /* mad.h - rolling median and median absolute deviation over the last `cap` values.
  * A push is O(log w); the median is O(log w) and the MAD O(log^2 w) (the k-th smallest distance
  * from the median, found by bisection over the two sorted runs on either side of it).
- * Pure: no I/O; allocates only in mad_init(). */
+ * Pure: no I/O; allocates in mad_init() and as the window fills. */
 #ifndef BLIP_MAD_H
 #define BLIP_MAD_H
 #include <stddef.h>

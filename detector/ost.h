@@ -3,7 +3,7 @@
  * keys a sorted array, O(1) selection and O(n) updates that are cheaper at that size). The rolling
  * median and MAD of the mad detector stand on it. Priorities come from a seeded counter, so the
  * shape, and the cost, is the same on every run.
- * Pure: no I/O; allocates only in ost_init(). */
+ * Pure: no I/O; allocates in ost_init() and as the pool grows in ost_insert(). */
 #ifndef BLIP_OST_H
 #define BLIP_OST_H
 #include <stddef.h>

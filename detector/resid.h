@@ -2,8 +2,10 @@
  * measured in the series' own long-run residual spread, and whether the series has moved away
  * from its long-run level and stayed there.
  * level: the median of the last `local` points (it follows level shifts within local/2 points,
- * ignores single spikes); residual r = x - level; spread: 1.4826 * MAD of the last `window`
- * residuals (a long, outlier-proof estimate of the noise); score = (r - median r) / spread.
+ * ignores single spikes); residual r = x - level; spread: of the last `window` residuals, the
+ * larger of 1.4826 * MAD and the 90th percentile of |r - median r| / 1.6449 (both sigma for
+ * normal noise; the second stays above 0 for quantised series), re-estimated every
+ * RESID_REFRESH points once the window is full; score = (r - median r) / spread.
  * With a seasonal period (one day, found from the timestamps by the caller), a second residual
  * measures how far x lies outside the range of the values within `span` points of the same time
  * one period earlier (0 inside it), in the same spread; the score is then whichever of the two is
@@ -16,7 +18,7 @@
  * threshold * S / h, with the point where the sum left zero as the start: a move to a level the
  * series has not visited lately, sustained for a few points, is one anomaly even when each point
  * alone looks ordinary; levels it keeps returning to (load phases) are not.
- * Pure: no I/O; allocates only in resid_init(). */
+ * Pure: no I/O; allocates in resid_init() and as its windows fill. */
 #ifndef BLIP_RESID_H
 #define BLIP_RESID_H
 #include <stddef.h>
