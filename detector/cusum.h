@@ -5,7 +5,7 @@
  * in magnitude; an alarm is |score| >= h. A level shift thus gives one alarm whose start is the
  * point where the sum left zero. After an alarm the baseline is relearned from the new level
  * (`relearn` points without a verdict), so one shift is one change event.
- * Pure: no I/O; allocates only in cusum_init(). */
+ * Pure: no I/O; allocates in cusum_init() and as the baseline fills. */
 #ifndef BLIP_CUSUM_H
 #define BLIP_CUSUM_H
 #include <stddef.h>

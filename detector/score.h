@@ -9,7 +9,7 @@
  *   resid  robust residual from the local level, in long-run spread, seasonal (resid.h)
  *   knn    contextual: the last few points as a shape, scored by how far it is from every
  *          shape seen recently (knn.h)
- * Pure: no I/O, no clock; allocates only in score_init(). */
+ * Pure: no I/O, no clock; allocates in score_init() and as a series's windows fill. */
 #ifndef BLIP_SCORE_H
 #define BLIP_SCORE_H
 #include <stddef.h>
