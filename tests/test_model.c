@@ -192,7 +192,7 @@ static void test_points_window_aggregates_per_column(void **state) {
     struct model_summary sum;
     (void)state;
     init_points(&m, 100, 10, 8); /* 10 points per column */
-    assert_int_equal(m.per, 10);
+    assert_int_equal(m.units, 100);
     for (int i = 0; i < 25; i++) {
         struct point p = pt_seq("web", (double)((i * 7) % 25), i);
         model_push_point(&m, &p, 1000);
@@ -236,34 +236,78 @@ static void test_ring_wraps_keeping_the_newest(void **state) {
     model_clear(&m);
 }
 
-static void test_seconds_window_uses_ts_then_arrival(void **state) {
+static void test_seconds_window_goes_by_arrival_time(void **state) {
     struct model m;
     const struct model_series *s;
     struct point p;
     (void)state;
     init_seconds(&m, 10, 10); /* 1000 ms per column */
-    assert_int_equal(m.per, 1000);
-    p = pt_ts("web", 5, 1000);
-    model_push_point(&m, &p, 999999);
-    p = pt_ts("web", 7, 1999);
-    model_push_point(&m, &p, 999999);
-    p = pt_ts("web", 1, 3200);
-    model_push_point(&m, &p, 999999);
+    assert_int_equal(m.units, 10000);
+    /* the points' own ts (synthetic here) does not place them: their arrival does */
+    p = pt_ts("web", 5, 1);
+    model_push_point(&m, &p, 1000);
+    p = pt_ts("web", 7, 99999999);
+    model_push_point(&m, &p, 1999);
+    p = pt("web", 1);
+    model_push_point(&m, &p, 3200);
     s = series(&m, "web");
     assert_int_equal(s->newest, 3);
     assert_bucket(&m, s, 9, 1, 1, 1, 1);
     assert_bucket(&m, s, 8, 0, 0, 0, 0);
     assert_bucket(&m, s, 7, 2, 5, 7, 7);
-    /* a late point inside the window joins its column */
-    p = pt_ts("web", 9, 2500);
-    model_push_point(&m, &p, 999999);
+    /* a point arriving with an earlier clock (inside the window) joins its column */
+    p = pt("web", 9);
+    model_push_point(&m, &p, 2500);
     assert_bucket(&m, s, 8, 1, 9, 9, 9);
-    /* no ts: the arrival time */
-    p = pt("web", 4);
-    model_push_point(&m, &p, 4100);
-    assert_int_equal(s->newest, 4);
-    assert_bucket(&m, s, 9, 1, 4, 4, 4);
-    assert_int_equal(s->last_rx_ms, 4100);
+    assert_int_equal(s->last_rx_ms, 2500);
+    model_clear(&m);
+}
+
+static void test_fractional_columns_span_the_window_exactly(void **state) {
+    struct model m;
+    const struct model_series *s;
+    static const struct {
+        int64_t at;
+        int64_t slot;
+    } cases[] = {{0, 0}, {416, 0}, {417, 1}, {833, 1}, {834, 2}, {59999, 143}, {60000, 144}};
+    (void)state;
+    init_seconds(&m, 60, 144); /* 416.67 ms per column */
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct point p = pt("web", (double)i);
+        model_push_point(&m, &p, cases[i].at);
+        s = series(&m, "web");
+        assert_int_equal(s->newest, cases[i].slot);
+    }
+    /* slots 1..144 hold [417, 60000]: exactly 60 s of data on screen */
+    assert_bucket(&m, s, 0, 2, 2, 3, 3);
+    assert_bucket(&m, s, 143, 1, 6, 6, 6);
+    model_clear(&m);
+}
+
+static void test_tick_moves_the_right_edge_to_now(void **state) {
+    struct model m;
+    const struct model_series *s;
+    struct point p = pt("web", 42);
+    (void)state;
+    init_seconds(&m, 10, 10);
+    model_push_point(&m, &p, 1000);
+    model_tick(&m, 0, 5500);
+    s = series(&m, "web");
+    assert_int_equal(s->newest, 5);
+    assert_bucket(&m, s, 5, 1, 42, 42, 42); /* four columns to the left */
+    assert_bucket(&m, s, 9, 0, 0, 0, 0);
+    model_tick(&m, 0, 4000); /* never backwards */
+    assert_int_equal(s->newest, 5);
+    model_tick(&m, 0, 60000); /* idle for a whole window: nothing left on screen */
+    assert_int_equal(s->newest, 60);
+    for (size_t c = 0; c < 10; c++)
+        assert_bucket(&m, s, c, 0, 0, 0, 0);
+    model_clear(&m);
+    /* a window in points does not move with time */
+    init_points(&m, 100, 10, 8);
+    model_push_point(&m, &p, 1000);
+    model_tick(&m, 0, 99999999);
+    assert_int_equal(series(&m, "web")->newest, 0);
     model_clear(&m);
 }
 
@@ -273,26 +317,26 @@ static void test_late_and_restart(void **state) {
     struct point p;
     (void)state;
     init_seconds(&m, 10, 10);
-    p = pt_ts("web", 1, 100000); /* slot 100 */
-    model_push_point(&m, &p, 0);
-    p = pt_ts("web", 2, 103000); /* slot 103 */
-    model_push_point(&m, &p, 0);
+    p = pt("web", 1);
+    model_push_point(&m, &p, 100000); /* slot 100 */
+    p = pt("web", 2);
+    model_push_point(&m, &p, 103000); /* slot 103 */
     s = series(&m, "web");
     /* a jump of a whole window forward empties the ring */
-    p = pt_ts("web", 3, 200000);
-    model_push_point(&m, &p, 0);
+    p = pt("web", 3);
+    model_push_point(&m, &p, 200000);
     assert_int_equal(s->newest, 200);
     for (size_t c = 0; c < 9; c++)
         assert_bucket(&m, s, c, 0, 0, 0, 0);
     assert_bucket(&m, s, 9, 1, 3, 3, 3);
     /* out of the window, less than two windows back: late, dropped */
-    p = pt_ts("web", 4, 185000);
-    model_push_point(&m, &p, 0);
+    p = pt("web", 4);
+    model_push_point(&m, &p, 185000);
     assert_int_equal(m.c.late, 1);
     assert_int_equal(s->newest, 200);
-    /* two windows or more back: the source restarted */
-    p = pt_ts("web", 5, 180000);
-    model_push_point(&m, &p, 0);
+    /* two windows or more back: the clock was set back, the series starts over */
+    p = pt("web", 5);
+    model_push_point(&m, &p, 180000);
     assert_int_equal(m.c.restarts, 1);
     assert_int_equal(s->newest, 180);
     assert_bucket(&m, s, 9, 1, 5, 5, 5);
@@ -379,7 +423,7 @@ static void test_anomaly_marks_its_points_column(void **state) {
     model_clear(&m);
 }
 
-static void test_anomaly_without_seq_goes_by_time(void **state) {
+static void test_anomaly_without_seq_goes_by_arrival(void **state) {
     struct model m;
     const struct model_series *s;
     struct point p;
@@ -387,24 +431,29 @@ static void test_anomaly_without_seq_goes_by_time(void **state) {
     (void)state;
     init_seconds(&m, 10, 10);
     for (int i = 0; i < 5; i++) {
-        p = pt_ts("web", i, 10000 + 1000 * i);
-        model_push_point(&m, &p, 0);
+        p = pt("web", i);
+        model_push_point(&m, &p, 10000 + 1000 * i);
     }
-    p = pt_ts("web", 2, 12000);
+    p = pt("web", 2);
     a = an(&p, SEV_MEDIUM, 3);
-    model_push_anomaly(&m, &a, 0);
+    model_push_anomaly(&m, &a, 12000);
     s = series(&m, "web");
     assert_int_equal(model_bucket(&m, s, 7)->sev, SEV_MEDIUM);
-    /* newer than the newest column: the newest column */
-    p = pt_ts("web", 4, 99000);
+    /* newer than the newest column (the detector took a while): the newest column */
+    p = pt("web", 4);
     a = an(&p, SEV_LOW, 2);
-    model_push_anomaly(&m, &a, 0);
+    model_push_anomaly(&m, &a, 99000);
     assert_int_equal(model_bucket(&m, s, 9)->sev, SEV_LOW);
     /* older than the window */
-    p = pt_ts("web", 4, 1000);
     a = an(&p, SEV_LOW, 2);
-    model_push_anomaly(&m, &a, 0);
+    model_push_anomaly(&m, &a, 1000);
     assert_int_equal(m.c.unmatched, 1);
+    /* a column without points gets no marker */
+    p = pt("web", 4);
+    a = an(&p, SEV_HIGH, 2);
+    model_push_point(&m, &p, 20000); /* slot 20; 15..19 empty */
+    model_push_anomaly(&m, &a, 17000);
+    assert_int_equal(m.c.unmatched, 2);
     model_clear(&m);
 }
 
@@ -489,7 +538,7 @@ static void test_rates(void **state) {
     struct model m;
     (void)state;
     init_points(&m, 100, 10, 8);
-    model_tick(&m, 5000); /* starts a period */
+    model_tick(&m, 5000, 0); /* starts a period */
     for (int i = 0; i < 50; i++) {
         struct point p = pt("web", i);
         model_push_point(&m, &p, 0);
@@ -499,14 +548,14 @@ static void test_rates(void **state) {
         struct anomaly a = an(&p, SEV_LOW, 2);
         model_push_anomaly(&m, &a, 0);
     }
-    model_tick(&m, 5500);
+    model_tick(&m, 5500, 0);
     assert_float_equal(m.c.points_rate, 0, 0); /* the period is not over */
-    model_tick(&m, 7000);
+    model_tick(&m, 7000, 0);
     assert_float_equal(m.c.points_rate, 25, 1e-12);
     assert_float_equal(m.c.anomalies_rate, 1.5, 1e-12);
-    model_tick(&m, 8000);
+    model_tick(&m, 8000, 0);
     assert_float_equal(m.c.points_rate, 0, 0);
-    model_tick(&m, 100); /* the clock went back: a new period */
+    model_tick(&m, 100, 0); /* the clock went back: a new period */
     assert_float_equal(m.c.points_rate, 0, 0);
     model_clear(&m);
 }
@@ -593,7 +642,7 @@ static void test_set_view_rebuckets(void **state) {
     /* fewer columns: 20 points each; slots 0 and 1 of 10 merge */
     w = m.win;
     assert_int_equal(model_set_view(&m, &w, 5), 0);
-    assert_int_equal(m.per, 20);
+    assert_int_equal(m.cols, 5);
     s = series(&m, "web");
     assert_bucket(&m, s, 4, 5, 20, 24, 24);
     assert_bucket(&m, s, 3, 20, 0, 19, 19);
@@ -604,7 +653,7 @@ static void test_set_view_rebuckets(void **state) {
     /* a shorter window: 10 per column again; old buckets keep their start, gaps between */
     w.amount = 50;
     assert_int_equal(model_set_view(&m, &w, 5), 0);
-    assert_int_equal(m.per, 10);
+    assert_int_equal(m.units, 50);
     s = series(&m, "web");
     assert_int_equal(s->newest, 2);
     assert_bucket(&m, s, 4, 5, 20, 24, 24);
@@ -619,7 +668,8 @@ static void test_set_view_rebuckets(void **state) {
     w.amount = 5;
     assert_int_equal(model_set_view(&m, &w, 5), -1);
     assert_int_equal(model_set_view(&m, &m.win, 0), -1);
-    assert_int_equal(m.per, 10);
+    assert_int_equal(m.units, 50);
+    assert_int_equal(m.cols, 5);
     model_clear(&m);
 }
 
@@ -654,11 +704,13 @@ int main(void) {
         cmocka_unit_test(test_init_errors),
         cmocka_unit_test(test_points_window_aggregates_per_column),
         cmocka_unit_test(test_ring_wraps_keeping_the_newest),
-        cmocka_unit_test(test_seconds_window_uses_ts_then_arrival),
+        cmocka_unit_test(test_seconds_window_goes_by_arrival_time),
+        cmocka_unit_test(test_fractional_columns_span_the_window_exactly),
+        cmocka_unit_test(test_tick_moves_the_right_edge_to_now),
         cmocka_unit_test(test_late_and_restart),
         cmocka_unit_test(test_unit_and_phase_follow_the_latest_point),
         cmocka_unit_test(test_anomaly_marks_its_points_column),
-        cmocka_unit_test(test_anomaly_without_seq_goes_by_time),
+        cmocka_unit_test(test_anomaly_without_seq_goes_by_arrival),
         cmocka_unit_test(test_log_newest_first_and_bounded),
         cmocka_unit_test(test_counters_drawn_and_reset),
         cmocka_unit_test(test_rates),

@@ -355,12 +355,16 @@ static void chart_title(const struct chart_ctx *cx, const struct model *m,
     chart_put(cx, 0, y, selected ? cx->gl->select : ' ', CHART_C_TITLE, CHART_A_BOLD);
     x = chart_text(cx, 2, y, w, s->name, CHART_C_TITLE,
                    CHART_A_BOLD | (selected ? CHART_A_REVERSE : 0u));
-    snprintf(buf, sizeof buf, "  last %s %s  mean %s  min %s  max %s%s%s", last,
-                 s->unit[0] ? s->unit : "ms", mean, mn, mx, s->phase[0] ? "  " : "", s->phase);
+    snprintf(buf, sizeof buf, "  last %s %s  mean %s  min %s  max %s", last,
+             s->unit[0] ? s->unit : "ms", mean, mn, mx);
     x = chart_text(cx, x, y, w, buf, CHART_C_DEFAULT, 0);
     snprintf(buf, sizeof buf, "  anomalies %llu", (unsigned long long)s->anomalies);
     x = chart_text(cx, x, y, w, buf, s->anomalies ? CHART_C_HIGH : CHART_C_DEFAULT,
                    s->anomalies ? CHART_A_BOLD : 0u);
+    if (s->phase[0]) {
+        snprintf(buf, sizeof buf, "  %s", s->phase);
+        x = chart_text(cx, x, y, w, buf, CHART_C_DEFAULT, 0);
+    }
     if (st->now_ms - s->last_rx_ms >= CHART_IDLE_MS) {
         snprintf(buf, sizeof buf, "  idle %llds", (long long)((st->now_ms - s->last_rx_ms) / 1000));
         chart_text(cx, x, y, w, buf, CHART_C_BAD, 0);
@@ -566,7 +570,7 @@ static void chart_xaxis(const struct chart_ctx *cx, const struct model *m,
     struct model_window span = m->win;
     char text[MODEL_WINDOW_TEXT_MAX + 4], amount[MODEL_WINDOW_TEXT_MAX];
     long shown = p->nd < (long)m->cols ? p->nd : (long)m->cols;
-    int64_t units = (int64_t)shown * m->per;
+    int64_t units = (int64_t)shown * m->units / (int64_t)m->cols;
 
     if (p->x0 > 0)
         chart_put(cx, p->x0 - 1, y, cx->gl->corner, CHART_C_AXIS, 0);

@@ -129,7 +129,8 @@ static const struct cfg_opt vis_opts[] = {
     {"no-color", CFG_BOOL, O(no_color), NULL, NULL,
      "no colours (also when NO_COLOR is set to anything)", 0, 0, NULL, NULL},
     {"log-level", CFG_STRING, O(log_level), "BLIP_LOG_LEVEL", "LEVEL",
-     "error, warn, info or debug (default info); shown in the footer", 0, 16, NULL, NULL},
+     "error, warn, info or debug (default info); on a terminal, warnings and errors show "
+     "in the footer", 0, 16, NULL, NULL},
 };
 #undef O
 #define VIS_NOPTS (sizeof vis_opts / sizeof vis_opts[0])
@@ -197,6 +198,17 @@ static void vis_configure(struct vis *v, int argc, char **argv, char **envp) {
 
 /* ---- log lines into the footer ---- */
 
+/* A log line "<time> <program> <level>: <text>": warnings and errors go to the footer as
+ * "<level>: <text>"; routine info lines are dropped (they would hide the key hints). */
+static void vis_footer_line(struct vis *v, const char *line) {
+    const char *p = strchr(line, ' ');
+    p = p ? strchr(p + 1, ' ') : NULL;
+    if (!p || (strncmp(p + 1, "warn:", 5) != 0 && strncmp(p + 1, "error:", 6) != 0))
+        return;
+    snprintf(v->message, sizeof v->message, "%s", p + 1);
+    v->message_ms = clock_mono_ms();
+}
+
 /* While stderr is the terminal, curses owns it: log lines go to a pipe read by the loop. */
 static void vis_errpipe_cb(evutil_socket_t fd, short what, void *arg) {
     struct vis *v = arg;
@@ -211,13 +223,7 @@ static void vis_errpipe_cb(evutil_socket_t fd, short what, void *arg) {
                 continue;
             }
             v->errbuf[v->errlen] = '\0';
-            /* "<time> <program> <level>: <text>": the footer shows "<level>: <text>" */
-            {
-                const char *p = strchr(v->errbuf, ' ');
-                p = p ? strchr(p + 1, ' ') : NULL;
-                snprintf(v->message, sizeof v->message, "%s", p ? p + 1 : v->errbuf);
-            }
-            v->message_ms = clock_mono_ms();
+            vis_footer_line(v, v->errbuf);
             v->errlen = 0;
         }
     }
@@ -408,7 +414,7 @@ static void vis_tick_cb(evutil_socket_t fd, short what, void *arg) {
     struct vis *v = arg;
     (void)fd;
     (void)what;
-    model_tick(&v->live, clock_mono_ms());
+    model_tick(&v->live, clock_mono_ms(), clock_wall_ms());
     vis_render(v, 0);
 }
 
@@ -536,6 +542,10 @@ static int vis_start(struct vis *v) {
     const char *codeset = nl_langinfo(CODESET);
     int w, h;
 
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        fprintf(stderr, PROG ": stdin and stdout must be a terminal\n");
+        return 1;
+    }
     v->ascii = v->conf.ascii || !codeset || strcmp(codeset, "UTF-8") != 0;
     v->color = !v->conf.no_color && !(nc && nc[0]);
     v->utc_offset_ms = vis_utc_offset_ms();

@@ -16,10 +16,18 @@ static int64_t model_floordiv(int64_t a, int64_t b) {
     return (a % b != 0 && a < 0) ? q - 1 : q;
 }
 
-static int64_t model_per(const struct model_window *w, size_t cols) {
-    int64_t units = w->unit == MODEL_SECONDS ? (int64_t)w->amount * 1000 : (int64_t)w->amount;
-    int64_t per = (units + (int64_t)cols - 1) / (int64_t)cols;
-    return per < 1 ? 1 : per;
+static int64_t model_units(const struct model_window *w) {
+    return w->unit == MODEL_SECONDS ? (int64_t)w->amount * 1000 : (int64_t)w->amount;
+}
+
+/* The slot of position u (ms or point count; far below 2^63 / MODEL_COLS_MAX). */
+static int64_t model_key(const struct model *m, int64_t u) {
+    return model_floordiv(u * (int64_t)m->cols, m->units);
+}
+
+/* The first position of slot key, for cols slots over units. */
+static int64_t model_key_start(int64_t key, size_t cols, int64_t units) {
+    return -model_floordiv(-key * units, (int64_t)cols);
 }
 
 static int model_window_valid(const struct model_window *w) {
@@ -84,7 +92,7 @@ int model_init(struct model *m, const struct model_window *w, size_t cols, size_
     memset(m, 0, sizeof *m);
     m->win = *w;
     m->cols = cols;
-    m->per = model_per(w, cols);
+    m->units = model_units(w);
     m->max_series = max_series;
     m->series = xcalloc(max_series, sizeof *m->series);
     m->filter = filter ? xstrdup(filter) : NULL;
@@ -263,10 +271,7 @@ void model_push_point(struct model *m, const struct point *p, int64_t now_ms) {
     s = model_lookup(m, p->series);
     if (!s)
         s = model_series_new(m, p->series);
-    if (m->win.unit == MODEL_SECONDS)
-        key = model_floordiv((p->has & CODEC_HAS_TS) ? p->ts : now_ms, m->per);
-    else
-        key = (int64_t)(s->points / (uint64_t)m->per);
+    key = model_key(m, m->win.unit == MODEL_SECONDS ? now_ms : (int64_t)s->points);
     s->points++;
     s->stamp = ++m->stamp;
     s->last = p->value;
@@ -283,8 +288,8 @@ void model_push_point(struct model *m, const struct point *p, int64_t now_ms) {
 
 /* ---- anomalies ---- */
 
-/* The bucket holding the anomaly's point: by seq when the buckets carry seqs, else by time
- * (window in seconds), else the newest. NULL when it is no longer (or not yet) held. */
+/* The bucket holding the anomaly's point: by seq when the buckets carry seqs, else by arrival
+ * time (window in seconds), else the newest. NULL when it is no longer (or not yet) held. */
 static struct model_bucket *model_anomaly_bucket(const struct model *m,
                                                  const struct model_series *s,
                                                  const struct anomaly *a, int64_t now_ms) {
@@ -306,8 +311,7 @@ static struct model_bucket *model_anomaly_bucket(const struct model *m,
             return NULL;
     }
     if (m->win.unit == MODEL_SECONDS) {
-        int64_t key =
-            model_floordiv((a->pt.has & CODEC_HAS_TS) ? a->pt.ts : now_ms, m->per);
+        int64_t key = model_key(m, now_ms);
         if (key < s->newest) {
             if (s->newest - key >= (int64_t)m->cols)
                 return NULL;
@@ -377,8 +381,19 @@ void model_note_malformed(struct model *m) { m->c.malformed++; }
 
 /* ---- counters ---- */
 
-void model_tick(struct model *m, uint64_t mono_ms) {
+/* Moves every series' right edge to the slot of wall_ms (window in seconds). */
+static void model_advance(struct model *m, int64_t wall_ms) {
+    int64_t key = model_key(m, wall_ms);
+    if (m->win.unit != MODEL_SECONDS)
+        return;
+    for (size_t i = 0; i < m->nseries; i++)
+        if (m->series[i].has_data && key > m->series[i].newest)
+            model_slot(m, &m->series[i], key);
+}
+
+void model_tick(struct model *m, uint64_t mono_ms, int64_t wall_ms) {
     uint64_t dt;
+    model_advance(m, wall_ms);
     if (!m->rate_started || mono_ms < m->rate_t0_ms) {
         m->rate_started = 1;
         m->rate_t0_ms = mono_ms;
@@ -461,14 +476,14 @@ const struct model_log_entry *model_log_get(const struct model *m, size_t i) {
 
 int model_set_view(struct model *m, const struct model_window *w, size_t cols) {
     size_t old_cols = m->cols;
-    int64_t old_per = m->per;
+    int64_t old_units = m->units;
 
     if (!model_window_valid(w) || cols < 1 || cols > MODEL_COLS_MAX)
         return -1;
     m->win = *w;
     m->cols = cols;
-    m->per = model_per(w, cols);
-    if (old_cols == cols && old_per == m->per)
+    m->units = model_units(w);
+    if (old_cols == cols && old_units == m->units)
         return 0;
     for (size_t i = 0; i < m->nseries; i++) {
         struct model_series *s = &m->series[i];
@@ -483,11 +498,11 @@ int model_set_view(struct model *m, const struct model_window *w, size_t cols) {
         for (size_t c = 0; had && c < old_cols; c++) {
             size_t back = old_cols - 1 - c;
             const struct model_bucket *ob = &old[(old_head + old_cols - back) % old_cols];
-            int64_t start = (old_newest - (int64_t)back) * old_per;
+            int64_t start = model_key_start(old_newest - (int64_t)back, old_cols, old_units);
             struct model_bucket *nb;
             if (model_bucket_empty(ob))
                 continue;
-            nb = model_slot(m, s, model_floordiv(start, m->per));
+            nb = model_slot(m, s, model_key(m, start));
             if (nb)
                 model_bucket_merge(nb, ob);
         }

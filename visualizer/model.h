@@ -2,10 +2,12 @@
  * chart column (min, max, last, sum, count, anomaly marker, detector band); the anomaly log;
  * counters and rates.
  *
- * A series' buckets form a ring of `cols` consecutive slots; slot k covers [k*per, (k+1)*per) in
- * the window's unit: milliseconds of the point's ts (arrival time when it has none) for a window
- * in seconds, or the series' own point count for a window in points. The newest slot is the right
- * edge of its chart, so memory is `cols` buckets per series whatever the rate: a flood of points
+ * A series' buckets form a ring of `cols` consecutive slots. Position u falls in slot
+ * floor(u * cols / units), so `cols` slots span exactly the window: u is the arrival time in ms
+ * for a window in seconds (a live chart's time axis; points' own ts may be synthetic or skewed),
+ * or the series' own point count for a window in points. The newest slot is the right edge of
+ * its chart; with a window in seconds, model_tick() moves every series' edge to the present, so
+ * an idle series scrolls away. Memory is `cols` buckets per series whatever the rate: a flood
  * only grows counts. Changing the window or the width re-buckets what is held (zooming in keeps
  * the old buckets at their start times, with gaps between them, until new points fill in).
  *
@@ -29,9 +31,9 @@
 #define MODEL_WINDOW_P_MIN 10        /* window bounds in points */
 #define MODEL_WINDOW_P_MAX 1000000
 #define MODEL_WINDOW_TEXT_MAX 24     /* model_window_format() output fits this, NUL included */
-/* A point this many windows older than its series' newest slot means the source restarted
- * (a replay or a seeded generator going back in time): the series starts over. Less old than
- * that but out of the window, it is late and dropped (counted). */
+/* A point this many windows older than its series' newest slot means the clock went back (the
+ * system time was set): the series starts over. Less old than that but out of the window, it is
+ * late and dropped (counted). */
 #define MODEL_RESTART_WINDOWS 2
 
 enum model_unit { MODEL_SECONDS = 0, MODEL_POINTS };
@@ -68,7 +70,7 @@ struct model_series {
     uint64_t points;                 /* points pushed since the series was first seen */
     uint64_t anomalies;              /* anomalies for it since the counters were cleared */
     double last;                     /* latest value */
-    int64_t last_rx_ms;              /* wall time the latest point arrived */
+    int64_t last_rx_ms;              /* wall time (Unix ms) the latest point arrived */
     uint64_t stamp;                  /* recency, for evicting the least recently updated */
     double band_lo, band_hi;         /* latest band; valid when has_band */
     int has_band;
@@ -89,7 +91,7 @@ struct model_counters {
     uint64_t malformed;       /* messages that did not decode, both channels */
     uint64_t filtered;        /* points and anomalies of series left out by the filter */
     uint64_t late;            /* points older than their series' window, dropped */
-    uint64_t restarts;        /* series restarted because time went back a long way */
+    uint64_t restarts;        /* series restarted because the clock went back a long way */
     uint64_t evicted;         /* series forgotten to make room for a new one */
     uint64_t unmatched;       /* anomalies whose point is not (or no longer) held */
     double points_rate;       /* points per second over the last rate period */
@@ -99,7 +101,7 @@ struct model_counters {
 struct model {
     struct model_window win;
     size_t cols;                  /* buckets per series, 1..MODEL_COLS_MAX */
-    int64_t per;                  /* units (ms or points) per bucket, >= 1 */
+    int64_t units;                /* the window in ms (seconds window) or points, >= 1 */
     size_t max_series;            /* 1..MODEL_SERIES_MAX */
     struct model_series *series;  /* max_series slots, owned; [0, nseries) in use, in the order
                                      first seen (an evicted series' slot goes to the new one) */
@@ -133,12 +135,15 @@ int model_set_view(struct model *m, const struct model_window *w, size_t cols);
 
 /* Adds a decoded point that arrived at wall time now_ms (Unix ms). */
 void model_push_point(struct model *m, const struct point *p, int64_t now_ms);
-/* Adds a decoded anomaly: counted, logged, and marked on its point's bucket when held. */
+/* Adds a decoded anomaly that arrived at now_ms: counted, logged (at the point's ts, else
+ * now_ms), and marked on its point's bucket when held: found by seq when the points carry one,
+ * else by arrival time (window in seconds), else the newest bucket. */
 void model_push_anomaly(struct model *m, const struct anomaly *a, int64_t now_ms);
 void model_note_malformed(struct model *m);
 
-/* Updates the rates; call often with monotonic ms. */
-void model_tick(struct model *m, uint64_t mono_ms);
+/* Updates the rates (mono_ms: monotonic ms) and, for a window in seconds, moves every series'
+ * right edge to wall_ms (Unix ms). Call before each frame. */
+void model_tick(struct model *m, uint64_t mono_ms, int64_t wall_ms);
 /* Counts as drawn the points in the buckets of the series idx[0..n) not counted before. */
 void model_mark_drawn(struct model *m, const size_t *idx, size_t n);
 /* Zeroes the counters and the per-series anomaly counts; what is held counts as drawn. */
