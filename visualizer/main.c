@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -88,6 +89,57 @@ struct vis {
 static struct view *vis_exit_view;
 
 static void vis_atexit(void) { view_restore(vis_exit_view); }
+
+/* What the crash handler needs to give the terminal back with async-signal-safe calls only:
+ * a crash or abort() (allocation failure) bypasses both the loop and atexit. */
+static struct {
+    volatile sig_atomic_t armed;
+    struct termios tio;            /* the terminal's settings before curses */
+    char reset[VIEW_RESET_MAX];    /* sequences that leave curses' modes */
+    size_t reset_len;
+    int errpipe, saved_stderr;     /* captured log lines, and where they belong */
+} vis_crash = {0, {0}, {0}, 0, -1, -1};
+
+static const int vis_crash_signals[] = {SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL};
+
+/* Restores the terminal, hands the captured log lines (the reason, often) to the real stderr,
+ * then dies of the same signal. */
+static void vis_crash_handler(int sig) {
+    if (vis_crash.armed) {
+        char buf[512];
+        ssize_t n;
+        vis_crash.armed = 0;
+        if (write(STDOUT_FILENO, vis_crash.reset, vis_crash.reset_len) < 0 ||
+            tcsetattr(STDIN_FILENO, TCSANOW, &vis_crash.tio) != 0) {
+            /* nothing more can be done from here */
+        }
+        if (vis_crash.saved_stderr >= 0) {
+            while ((n = read(vis_crash.errpipe, buf, sizeof buf)) > 0)
+                if (write(vis_crash.saved_stderr, buf, (size_t)n) < 0)
+                    break;
+            dup2(vis_crash.saved_stderr, STDERR_FILENO);
+        }
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* Installs the crash handler; tio_ok: vis_crash.tio holds the settings from before curses. */
+static void vis_crash_arm(const struct view *view, int tio_ok, int errpipe, int saved_stderr) {
+    struct sigaction sa;
+    if (!tio_ok)
+        return;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = vis_crash_handler;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof vis_crash_signals / sizeof vis_crash_signals[0]; i++)
+        if (sigaction(vis_crash_signals[i], &sa, NULL) != 0)
+            log_warn("cannot watch for signal %d: %s", vis_crash_signals[i], strerror(errno));
+    vis_crash.reset_len = view_reset_text(view, vis_crash.reset, sizeof vis_crash.reset);
+    vis_crash.errpipe = errpipe;
+    vis_crash.saved_stderr = saved_stderr;
+    vis_crash.armed = 1;
+}
 
 /* ---- flags ---- */
 
@@ -540,7 +592,7 @@ static int vis_start(struct vis *v) {
     char err[256];
     const char *nc = getenv("NO_COLOR");
     const char *codeset = nl_langinfo(CODESET);
-    int w, h;
+    int w, h, tio_ok;
 
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fprintf(stderr, PROG ": stdin and stdout must be a terminal\n");
@@ -557,6 +609,7 @@ static int vis_start(struct vis *v) {
         fprintf(stderr, PROG ": cannot set up the event loop\n");
         return 1;
     }
+    tio_ok = tcgetattr(STDIN_FILENO, &vis_crash.tio) == 0;
     v->view = view_new(v->color, err, sizeof err);
     if (!v->view) {
         fprintf(stderr, PROG ": %s\n", err);
@@ -566,6 +619,7 @@ static int vis_start(struct vis *v) {
     atexit(vis_atexit);
     if (vis_capture_stderr(v) != 0)
         log_warn("cannot capture log lines: %s", strerror(errno));
+    vis_crash_arm(v->view, tio_ok, v->errpipe, v->saved_stderr);
     view_size(v->view, &w, &h);
     if (model_init(&v->live, &v->conf.window, chart_columns(w, v->ascii),
                    (size_t)v->conf.max_series, v->conf.series, err, sizeof err) != 0) {
@@ -577,6 +631,7 @@ static int vis_start(struct vis *v) {
 }
 
 static void vis_teardown(struct vis *v) {
+    vis_crash.armed = 0;
     view_free(v->view);
     vis_exit_view = NULL;
     v->view = NULL;

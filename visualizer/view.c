@@ -5,7 +5,9 @@
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
+#include <term.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -19,6 +21,8 @@ struct view {
     int active;                  /* curses owns the terminal */
     int color;                   /* colour pairs are set up */
     short pair[CHART_C_COUNT];   /* colour pair per chart colour; 0: the terminal's own */
+    char reset[VIEW_RESET_MAX];  /* see view_reset_text() */
+    size_t reset_len;
 };
 
 /* Foreground per chart colour; -1 keeps the terminal's. */
@@ -43,6 +47,28 @@ static void view_colors(struct view *v) {
             v->pair[c] = (short)c;
     }
     v->color = 1;
+}
+
+/* Collects the sequences endwin() would send, from terminfo, for view_reset_text(). */
+static void view_collect_reset(struct view *v) {
+    static const char *const caps[] = {"sgr0", "cnorm", "rmkx", "rmcup"};
+    for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++) {
+        const char *s = tigetstr(caps[i]);
+        size_t len;
+        if (!s || s == (char *)-1)
+            continue; /* the terminal has no such mode */
+        len = strlen(s);
+        if (v->reset_len + len >= sizeof v->reset)
+            break;
+        memcpy(v->reset + v->reset_len, s, len);
+        v->reset_len += len;
+    }
+}
+
+size_t view_reset_text(const struct view *v, char *buf, size_t cap) {
+    size_t n = v->reset_len < cap ? v->reset_len : cap;
+    memcpy(buf, v->reset, n);
+    return n;
 }
 
 struct view *view_new(int color, char *err, size_t errlen) {
@@ -76,6 +102,7 @@ struct view *view_new(int color, char *err, size_t errlen) {
     leaveok(stdscr, TRUE);
     set_escdelay(VIEW_ESC_DELAY_MS);
     curs_set(0); /* ERR on terminals that cannot hide it: nothing to do then */
+    view_collect_reset(v);
     if (color)
         view_colors(v);
     return v;

@@ -7,6 +7,8 @@
 
 #include "chart.h"
 
+#define VIEW_RESET_MAX 256 /* longest text view_reset_text() gives */
+
 struct view;
 
 /* Takes over the terminal on stdin/stdout: alternate screen, no echo, keys one at a time
@@ -29,4 +31,9 @@ void view_draw(struct view *v, const struct chart_grid *g, int full);
 int view_key(struct view *v);
 /* 1 while the view has the terminal. */
 int view_active(const struct view *v);
+/* Copies into buf the terminal's own escape sequences that leave curses' modes (attributes,
+ * hidden cursor, keypad mode, alternate screen): what a crash handler, which cannot call
+ * curses, writes to stdout. Returns the length (0 when the terminal has none), at most
+ * VIEW_RESET_MAX. */
+size_t view_reset_text(const struct view *v, char *buf, size_t cap);
 #endif

@@ -80,6 +80,12 @@ all_ascii() { ! screen "$1" | grep -qP '[^\x{0}-\x{7F}]'; }
 colored() { TM capture-pane -p -e -t "$1" | grep -q $'\e\[3[1-7]m'; }
 picture_is() { [ "$(picture "$1")" = "$2" ]; }
 still_running() { ! has_fixed "$1" vis-exit; }
+# echoes PANE: typing into the pane's `cat` shows the line twice only when the terminal echoes
+# again (its settings were restored)
+echoes() {
+    TM send-keys -t "$1" "typed-$1" Enter
+    wait_for 5 eval "[ \$(screen $1 | grep -c '^typed-$1\$') -eq 2 ]"
+}
 
 # ---- the pipeline ----
 
@@ -190,6 +196,7 @@ check "q: exits 0 within 5 s" wait_for 5 exited a 0
 check "q: the alternate screen is left" alt_off a
 check "q: the shell's screen is back" has_fixed a "shell-before-vis"
 check "q: the chart is gone" hasnt a "received"
+check "q: the terminal echoes typing again" echoes a
 check "q: no warnings or errors logged" eval "! grep -v ' info: ' $WORK/a.err | grep -q ."
 
 # ---- 200x50 ----
@@ -224,6 +231,17 @@ check "Ctrl-C: running" wait_for 10 has_fixed d "redis://127.0.0.1:$PORT up"
 TM send-keys -t d C-c
 check "Ctrl-C: exits 0" wait_for 5 exited d 0
 check "Ctrl-C: alternate screen left" alt_off d
+
+for sig in ABRT SEGV; do
+    pane=crash-$sig
+    run_pane "$pane" 80x24 --
+    check "SIG$sig (a crash): running" wait_for 10 has_fixed "$pane" "redis://127.0.0.1:$PORT up"
+    kill -"$sig" "$(vis_pid "$pane")"
+    code=$((128 + $(kill -l "$sig")))
+    check "SIG$sig: dies of the signal ($code)" wait_for 5 exited "$pane" "$code"
+    check "SIG$sig: alternate screen left" alt_off "$pane"
+    check "SIG$sig: the terminal echoes typing again" echoes "$pane"
+done
 
 run_pane e 80x24 -- --redis "redis://:not-the-password@127.0.0.1:$PORT"
 check "fatal Redis error (AUTH refused): exits 1" wait_for 10 exited e 1
