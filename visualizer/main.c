@@ -3,7 +3,8 @@
  * live counters. The shell around model.c (data), chart.c (drawing) and view.c (the terminal):
  * flags, one Redis subscriber connection, the libevent loop (keys, redraw timer, signals).
  * Whatever ends the program, the terminal is given back first: q, Ctrl-C, SIGTERM, SIGHUP, a
- * fatal Redis error, or exit() from anywhere (atexit). */
+ * fatal Redis error, exit() from anywhere (atexit), or a crash or abort() (a signal handler
+ * that only writes saved escape sequences and restores the saved tty settings). */
 #include <errno.h>
 #include <event2/event.h>
 #include <fcntl.h>
