@@ -8,6 +8,8 @@
 
 VIS="$BLIP_BIN/blip-visualizer"
 SOCK="blip-$$"
+export TMUX_TMPDIR="$WORK" # the server's socket goes away with $WORK
+unset TMUX                 # a private server even when the suite runs inside tmux
 TM() { tmux -L "$SOCK" -f /dev/null "$@"; }
 export LC_ALL=C.UTF-8 # for grep on braille; the panes get their locale explicitly
 
