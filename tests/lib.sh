@@ -4,6 +4,7 @@
 set -u
 
 BLIP_BIN=${BLIP_BIN:-$(cd "$(dirname "$0")/../../bin" && pwd)}
+BLIP_HELPERS=${BLIP_HELPERS:-$(cd "$(dirname "$0")/../../build/tests/helpers" 2>/dev/null && pwd)}
 TEST_NAME=$(basename "$0" .sh)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/blip-$TEST_NAME.XXXXXX")
 PIDS=""
