@@ -1,7 +1,8 @@
 /* http_sink - a tiny HTTP server for the webhook tests: appends one line per request to FILE,
  * "<METHOD> <URI> <Content-Type> <body>", and answers 500 to the first FAIL_FIRST requests, 200
- * to the rest. Listens on 127.0.0.1:PORT until SIGTERM or SIGINT.
- * usage: http_sink PORT FILE [FAIL_FIRST] */
+ * to the rest; with "hang" instead of a number it never answers (for timeouts). Listens on
+ * 127.0.0.1:PORT until SIGTERM or SIGINT.
+ * usage: http_sink PORT FILE [FAIL_FIRST|hang] */
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
@@ -15,6 +16,7 @@ struct sink {
     FILE *out;
     long fail_first;
     long seen;
+    int hang;
 };
 
 static const char *sink_method(enum evhttp_cmd_type t) {
@@ -46,6 +48,8 @@ static void sink_request(struct evhttp_request *req, void *arg) {
             evhttp_request_get_uri(req), type ? type : "-", body);
     fflush(s->out);
     free(body);
+    if (s->hang)
+        return; /* evhttp frees the request with its connection */
     evhttp_send_reply(req, status, status == 200 ? "OK" : "Internal Server Error", NULL);
 }
 
@@ -56,17 +60,18 @@ static void sink_stop(evutil_socket_t sig, short what, void *arg) {
 }
 
 int main(int argc, char **argv) {
-    struct sink s = {NULL, 0, 0};
+    struct sink s = {NULL, 0, 0, 0};
     struct event_base *base;
     struct evhttp *http;
     struct event *term, *intr;
 
     if (argc < 3 || argc > 4) {
-        fprintf(stderr, "usage: http_sink PORT FILE [FAIL_FIRST]\n");
+        fprintf(stderr, "usage: http_sink PORT FILE [FAIL_FIRST|hang]\n");
         return 2;
     }
     s.out = fopen(argv[2], "a");
-    s.fail_first = argc == 4 ? atol(argv[3]) : 0;
+    s.hang = argc == 4 && strcmp(argv[3], "hang") == 0;
+    s.fail_first = argc == 4 && !s.hang ? atol(argv[3]) : 0;
     base = event_base_new();
     http = base ? evhttp_new(base) : NULL;
     if (!s.out || !http || evhttp_bind_socket(http, "127.0.0.1", (ev_uint16_t)atoi(argv[1])) != 0) {
