@@ -32,7 +32,8 @@ static void figures_scoring(const struct figures *f, struct sbuf *b) {
     prom_counter(b, "blip_detector_series_evicted_total",
                  "series dropped to stay within --max-series", (double)d->table.evicted);
     prom_histogram_ns(b, "blip_detector_processing_seconds",
-                      "time from a message's arrival to its verdict (decode, score, episode)",
+                      "time from a message's arrival to its verdict (decode, score, episode), "
+                      "for one point in 16",
                       f->latency);
     if (!isnan(f->last_point_age_s))
         prom_gauge(b, "blip_detector_last_point_age_seconds",

@@ -34,7 +34,7 @@ struct figures {
     const char *version;
     const struct detect *core;            /* counters and the series table, borrowed */
     const uint64_t *malformed;            /* CODEC_ERR_COUNT counters by cause, borrowed */
-    const struct hist *latency;           /* per-point processing time, borrowed */
+    const struct hist *latency;           /* per-point processing time (sampled), borrowed */
     double uptime_s;
     double last_point_age_s;              /* NAN before the first point: the family is left out */
     int sub_up, pub_up;                   /* Redis connections ready */

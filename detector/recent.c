@@ -19,7 +19,9 @@ void recent_clear(struct recent *r) {
 
 void recent_push(struct recent *r, const char *series, int64_t ts, const char *json, size_t len) {
     struct recent_entry *e = &r->e[r->head];
-    snprintf(e->series, sizeof e->series, "%s", series);
+    size_t slen = strnlen(series, CODEC_SERIES_MAX);
+    memcpy(e->series, series, slen);
+    e->series[slen] = '\0';
     e->ts = ts;
     e->len = len > CODEC_OUT_MAX ? CODEC_OUT_MAX : len;
     memcpy(e->json, json, e->len);

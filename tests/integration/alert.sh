@@ -69,6 +69,7 @@ check "two commands ran" wait_for 10 sh -c "[ \$(wc -l < $WORK/alerts.txt) = 2 ]
 check_eq "/metrics: exec ok" 2 "$(metric 'blip_detector_alert_exec_total\{result="ok"\}')"
 check "suppression is logged" grep -q 'suppressed: more than 2 a minute' "$WORK/det2.log"
 stop_pid $DET
+check_eq "detector exits 0" 0 "$STOP_RC"
 check_eq "still exactly 2 after the stop" 2 "$(wc -l <"$WORK/alerts.txt")"
 
 # 3. failures: a non-zero exit, a missing command, a timeout; all counted and logged
@@ -82,6 +83,7 @@ check "a failing command is counted" wait_for 10 failed
 check "and logged with its status" grep -q 'alert command failed: exit status 3' "$WORK/det3.log"
 check "the detector keeps going" kill -0 $DET
 stop_pid $DET
+check_eq "detector exits 0" 0 "$STOP_RC"
 check_eq "final stats count the failure" 1 "$(stat_of alert_failures "$WORK/det3.log")"
 
 "$D" --http "$HP" --alert-exec 'no-such-command-blip-test' 2>"$WORK/det4.log" &
@@ -92,6 +94,7 @@ episode b
 check "a missing command is counted" wait_for 10 failed
 check "and logged" grep -q 'alert command failed: exit status 127 (command not found?)' "$WORK/det4.log"
 stop_pid $DET
+check_eq "detector exits 0" 0 "$STOP_RC"
 
 "$D" --http "$HP" --alert-exec "echo \$\$ >$WORK/pid; exec sleep 31.5" --alert-timeout 0.3 \
     2>"$WORK/det5.log" &
@@ -104,6 +107,7 @@ check "a command past --alert-timeout is killed and counted" wait_for 10 timedou
 check "and logged" grep -q 'alert command killed after 0.3 s' "$WORK/det5.log"
 check "its process is gone" sh -c "! kill -0 \$(cat $WORK/pid) 2>/dev/null"
 stop_pid $DET
+check_eq "detector exits 0" 0 "$STOP_RC"
 
 # a command still running at the stop does not hold the detector up past its grace period
 "$D" --alert-exec "exec sleep 31.5" --alert-timeout 60 2>"$WORK/det6.log" &
@@ -132,6 +136,7 @@ for i in $(seq 29 40); do pub e "$i" 101; done
 reported() { [ "$(metric 'blip_detector_anomalies_total\{severity="high"\}')" -ge 2 ]; }
 check "anomalies reported" wait_for 10 reported
 stop_pid $DET
+check_eq "detector exits 0" 0 "$STOP_RC"
 nrep=$(stat_of anomalies "$WORK/det7.log")
 check_eq "--alert-on anomaly: one alert per reported anomaly ($nrep)" "$nrep" "$(wc -l <"$WORK/alerts.txt")"
 check "the first is the opening, the rest are anomalies" sh -c "[ \"\$(awk '{print \$1}' $WORK/alerts.txt | sort | uniq -c | awk '{print \$2\":\"\$1}' | tr '\n' ' ')\" = 'anomaly:$((nrep - 1)) open:1 ' ]"
@@ -160,6 +165,7 @@ check_eq "the POSTed body is the alert payload" "open true web" "$(jq -r '"\(.ev
 check "the same alerts ran the command too" wait_for 10 sh -c "[ \$(wc -l < $WORK/alerts.txt) = $n ]"
 check_eq "no retries were needed" 0 "$(metric blip_detector_webhook_retries_total)"
 stop_pid $DET
+check_eq "detector exits 0" 0 "$STOP_RC"
 stop_pid $SINKPID
 
 # retries: the receiver fails twice, the third attempt succeeds
@@ -178,6 +184,7 @@ check "delivered after two failed attempts" wait_for 15 ok_after_retry
 check_eq "retries counted" 2 "$(metric blip_detector_webhook_retries_total)"
 check_eq "the receiver saw three attempts" 3 "$(wc -l <"$WORK/hook.txt")"
 stop_pid $DET
+check_eq "detector exits 0" 0 "$STOP_RC"
 stop_pid $SINKPID
 
 # nobody listening: every attempt fails, the delivery is counted as failed and logged
@@ -190,6 +197,7 @@ hook_failed() { [ "$(metric 'blip_detector_webhook_total\{result="failed"\}')" =
 check "an undeliverable webhook is counted" wait_for 15 hook_failed
 check "and logged" grep -q "webhook: delivery to 127.0.0.1:$SP/down failed after 2 attempts" "$WORK/det10.log"
 stop_pid $DET
+check_eq "detector exits 0" 0 "$STOP_RC"
 
 # a receiver that never answers: the timeout ends the attempt
 "$SINK" "$SP" "$WORK/hang.txt" hang &

@@ -76,6 +76,7 @@ check "--history-len 50 keeps it capped ($len <= 200 of $n)" [ "$len" -le 200 ] 
 check "--history-episodes-key names the episode stream" sh -c "[ \$(redis-cli -p $REDIS_PORT xlen ops:episodes) -gt 0 ]"
 check_eq "the default key is unused" 0 "$(rcli exists blip:anomalies)"
 stop_pid $DET
+check_eq "detector exits 0" 0 "$STOP_RC"
 
 # a refused XADD (the key holds a string) is counted and logged, not fatal
 rcli set blip:anomalies not-a-stream >/dev/null
@@ -89,6 +90,7 @@ check "the refusal is logged" wait_for 10 grep -q 'XADD blip:anomalies refused: 
 check "and counted" wait_for 5 sh -c "grep ' stats: ' $WORK/det3.log | tail -n 1 | grep -q 'history_failed=1'"
 check "the detector keeps running" kill -0 $DET
 stop_pid $DET
+check_eq "detector exits 0" 0 "$STOP_RC"
 rcli del blip:anomalies blip:episodes >/dev/null
 
 # --no-history writes nothing; commands beyond --max-pending are dropped and counted
@@ -102,6 +104,7 @@ check "--no-history: the anomaly is still published" wait_for 10 sh -c "grep ' s
 check_eq "--no-history: no stream" 0 "$(rcli exists blip:anomalies)"
 check "--no-history: no history figures in the stats line" sh -c "! grep -q 'history=' $WORK/det4.log"
 stop_pid $DET
+check_eq "detector exits 0" 0 "$STOP_RC"
 "$D" --window 5 --threshold 0.5 --report points --max-pending 1 --stats-interval 0.2 \
     2>"$WORK/det5.log" &
 DET=$!
@@ -109,6 +112,7 @@ track $DET
 wait_subscribed response_times
 "$G" --seed 4 --rate 0 --count 3000 --noise 20 2>/dev/null
 stop_pid $DET
+check_eq "detector exits 0" 0 "$STOP_RC"
 check "--max-pending bounds XADD too: drops are counted" sh -c "[ \"$(stat_of history_dropped "$WORK/det5.log")\" -gt 0 ]"
 a=$(stat_of history "$WORK/det5.log")
 check_eq "what was added is in the stream" "$a" "$(($(rcli xlen blip:anomalies) + $(rcli xlen blip:episodes)))"
