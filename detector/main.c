@@ -1161,6 +1161,9 @@ static void det_free_ops(struct det *d) {
     killed = spawn_free(d->spawn);
     if (killed)
         log_warn("%zu alert command(s) still running at exit were killed", killed);
+    if (webhook_inflight(d->webhook))
+        log_warn("%zu webhook deliveries still under way at exit were abandoned",
+                 webhook_inflight(d->webhook));
     webhook_free(d->webhook);
     alert_limiter_clear(&d->limiter);
     recent_clear(&d->recent);
