@@ -1,6 +1,8 @@
 /* webhook.c - see webhook.h.
- * One connection per attempt, freed by evhttp once the request completes or fails
- * (evhttp_connection_free_on_completion), so nothing is kept between alerts. */
+ * One connection per attempt, so nothing is kept between alerts. libevent 2.1 frees a connection
+ * it was told to free on completion on some failure paths but not on others (a refused connect),
+ * so we free each one ourselves: when its request has ended, the connection goes on a list that
+ * a zero-delay event empties, outside libevent's own callbacks. */
 #include "webhook.h"
 
 #include <arpa/inet.h>
@@ -26,8 +28,15 @@ struct webhook_job {
     struct webhook_job *prev, *next;
 };
 
+struct webhook_done {
+    struct evhttp_connection *evcon;
+    struct webhook_done *next;
+};
+
 struct webhook {
     struct event_base *base;
+    struct event *reaper;       /* frees the connections on `done` */
+    struct webhook_done *done;  /* connections whose request has ended */
     struct evdns_base *dns; /* NULL when the host is a numeric address */
     int numeric;            /* the host is an IPv4 or IPv6 address: nothing to resolve */
     struct addr_url url;
@@ -91,12 +100,34 @@ static void webhook_failed(struct webhook_job *j, const char *why) {
     webhook_end(j);
 }
 
+static void webhook_reap_cb(evutil_socket_t fd, short what, void *arg) {
+    struct webhook *w = arg;
+    (void)fd;
+    (void)what;
+    while (w->done) {
+        struct webhook_done *d = w->done;
+        w->done = d->next;
+        evhttp_connection_free(d->evcon);
+        xfree(d);
+    }
+}
+
+/* Hands j's connection to the reaper: it may not be freed inside its own callback. */
+static void webhook_retire(struct webhook_job *j) {
+    struct webhook_done *d = xmalloc(sizeof *d);
+    d->evcon = j->evcon;
+    d->next = j->w->done;
+    j->w->done = d;
+    j->evcon = NULL;
+    event_active(j->w->reaper, EV_TIMEOUT, 0);
+}
+
 static void webhook_done_cb(struct evhttp_request *req, void *arg) {
     struct webhook_job *j = arg;
     int code = req ? evhttp_request_get_response_code(req) : 0;
     char why[64];
 
-    j->evcon = NULL; /* evhttp frees it after this callback */
+    webhook_retire(j);
     if (code >= 200 && code < 300) {
         j->w->n.ok++;
         webhook_end(j);
@@ -139,7 +170,6 @@ static void webhook_attempt(struct webhook_job *j) {
     evhttp_add_header(h, "Connection", "close");
     evbuffer_add(evhttp_request_get_output_buffer(req), j->body, j->len);
     evcon = j->evcon;
-    evhttp_connection_free_on_completion(evcon);
     if (evhttp_make_request(evcon, req, EVHTTP_REQ_POST, w->url.path) != 0 && j->evcon) {
         /* refused before any callback (which would have cleared j->evcon) */
         j->evcon = NULL;
@@ -194,6 +224,11 @@ struct webhook *webhook_new(struct event_base *base, const struct addr_url *url,
     else
         snprintf(w->host_header, sizeof w->host_header, v6 ? "[%s]:%d" : "%s:%d",
                  url->addr.host, url->addr.port);
+    w->reaper = event_new(base, -1, 0, webhook_reap_cb, w);
+    if (!w->reaper) {
+        log_error("webhook: cannot create an event");
+        abort();
+    }
     w->numeric = webhook_numeric(url->addr.host);
     if (!w->numeric) {
         w->dns = evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
@@ -229,6 +264,8 @@ void webhook_free(struct webhook *w) {
         j->evcon = NULL;
         webhook_end(j);
     }
+    webhook_reap_cb(-1, 0, w);
+    event_free(w->reaper);
     if (w->dns)
         evdns_base_free(w->dns, 0);
     xfree(w->user_agent);
