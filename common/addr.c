@@ -99,8 +99,9 @@ int addr_parse_http_url(const char *s, struct addr_url *u, char *err, size_t err
 
     memset(u, 0, sizeof *u);
     if (strncasecmp(s, "https://", 8) == 0) {
-        snprintf(err, errlen, "https:// is not supported (blip has no TLS library); use http://, "
-                              "e.g. through a local TLS-terminating relay");
+        snprintf(err, errlen,
+                 "https:// is not supported (blip has no TLS library); use http://, "
+                 "e.g. through a local TLS-terminating relay");
         return -1;
     }
     if (strncasecmp(s, "http://", 7) != 0) {

@@ -5,10 +5,10 @@
 #define BLIP_ADDR_H
 #include <stddef.h>
 
-#define ADDR_HOST_MAX 255           /* longest host name or address */
-#define ADDR_PATH_MAX 1024          /* longest path + query of a webhook URL */
+#define ADDR_HOST_MAX 255               /* longest host name or address */
+#define ADDR_PATH_MAX 1024              /* longest path + query of a webhook URL */
 #define ADDR_LISTEN_DEFAULT "127.0.0.1" /* host of a bare PORT or :PORT */
-#define ADDR_HTTP_PORT 80           /* port of an http:// URL without one */
+#define ADDR_HTTP_PORT 80               /* port of an http:// URL without one */
 
 struct addr {
     char host[ADDR_HOST_MAX + 1]; /* name, IPv4 or IPv6 address (no brackets) */

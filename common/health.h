@@ -16,14 +16,14 @@ struct health_conn {
 
 struct health {
     const char *program, *version;
-    double uptime_s;                /* seconds since start */
+    double uptime_s;                 /* seconds since start */
     const struct health_conn *conns; /* nconns Redis connections, borrowed */
-    size_t nconns;                  /* 0: no Redis (the generator's --stdout) */
-    int subscribed;                 /* 1/0; -1 when the program subscribes to nothing */
-    const char *channel;            /* what it subscribes to, when subscribed >= 0 */
-    int stopping;                   /* shutting down */
-    uint64_t points;                /* points handled (scored, or made) */
-    double last_point_age_s;        /* seconds since the last point; NAN before the first */
+    size_t nconns;                   /* 0: no Redis (the generator's --stdout) */
+    int subscribed;                  /* 1/0; -1 when the program subscribes to nothing */
+    const char *channel;             /* what it subscribes to, when subscribed >= 0 */
+    int stopping;                    /* shutting down */
+    uint64_t points;                 /* points handled (scored, or made) */
+    double last_point_age_s;         /* seconds since the last point; NAN before the first */
 };
 
 /* Appends the JSON body to out and returns 200 or 503:

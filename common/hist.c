@@ -4,10 +4,11 @@
 #include <string.h>
 
 const uint64_t hist_latency_bounds_ns[] = {
-    1000,    2500,    5000,     10000,    25000,    50000,    100000,   250000,
-    500000,  1000000, 2500000,  5000000,  10000000, 25000000, 50000000, 100000000,
+    1000,   2500,    5000,    10000,   25000,    50000,    100000,   250000,
+    500000, 1000000, 2500000, 5000000, 10000000, 25000000, 50000000, 100000000,
 };
-const size_t hist_latency_nbounds = sizeof hist_latency_bounds_ns / sizeof hist_latency_bounds_ns[0];
+const size_t hist_latency_nbounds =
+    sizeof hist_latency_bounds_ns / sizeof hist_latency_bounds_ns[0];
 
 void hist_init(struct hist *h, const uint64_t *bounds_ns, size_t nbounds) {
     memset(h, 0, sizeof *h);

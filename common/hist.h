@@ -12,8 +12,8 @@ struct hist {
     const uint64_t *bounds_ns; /* nbounds ascending upper bounds in ns, borrowed (a static table) */
     size_t nbounds;            /* 1..HIST_BUCKETS_MAX */
     uint64_t counts[HIST_BUCKETS_MAX + 1]; /* per bucket, not cumulative; [nbounds] is +Inf */
-    uint64_t count;            /* observations */
-    uint64_t sum_ns;           /* their sum */
+    uint64_t count;                        /* observations */
+    uint64_t sum_ns;                       /* their sum */
 };
 
 /* The bounds blip uses for per-point processing time: 1 us to 100 ms, 16 buckets. */

@@ -26,9 +26,9 @@ static const int httpd_codes[] = {200, 400, 404, 405, 503};
 #define HTTPD_NCODES (sizeof httpd_codes / sizeof httpd_codes[0])
 
 struct httpd_conn {
-    struct bufferevent *bev;          /* ours until adopted */
-    struct evhttp_connection *evcon;  /* set once adopted */
-    int over;                         /* accepted beyond the cap: its requests get 503 */
+    struct bufferevent *bev;         /* ours until adopted */
+    struct evhttp_connection *evcon; /* set once adopted */
+    int over;                        /* accepted beyond the cap: its requests get 503 */
     struct httpd_shared *sh;
     struct httpd_conn *prev, *next;
 };
@@ -271,8 +271,7 @@ void httpd_metrics(const struct httpd *h, struct sbuf *out) {
             snprintf(code, sizeof code, "other");
         prom_sample(out, "blip_http_requests_total", &l, 1, (double)h->requests[i]);
     }
-    prom_gauge(out, "blip_http_connections", "HTTP connections open now",
-               (double)h->sh->open);
+    prom_gauge(out, "blip_http_connections", "HTTP connections open now", (double)h->sh->open);
     prom_counter(out, "blip_http_connections_refused_total",
                  "requests answered 503 because the connection cap was reached",
                  (double)h->refused);

@@ -23,7 +23,7 @@ struct httpd;
 #define HTTPD_MAX_BODY_BYTES 1024    /* request body; more gets 413 (GET needs none) */
 #define HTTPD_TIMEOUT_DEFAULT_S 10   /* --http-timeout default */
 #define HTTPD_TIMEOUT_MAX_S 3600
-#define HTTPD_MAX_CONNS_DEFAULT 64   /* --http-max-conns default */
+#define HTTPD_MAX_CONNS_DEFAULT 64 /* --http-max-conns default */
 #define HTTPD_MAX_CONNS_LIMIT 10000
 #define HTTPD_JSON "application/json"
 

@@ -68,8 +68,8 @@ static int query_add(const char *s, size_t len, struct query *q, char *err, size
         return -1;
     }
     p->value[0] = '\0';
-    if (eq && query_decode(eq + 1, len - klen - 1, p->value, sizeof p->value, p->key, err,
-                           errlen) != 0)
+    if (eq &&
+        query_decode(eq + 1, len - klen - 1, p->value, sizeof p->value, p->key, err, errlen) != 0)
         return -1;
     q->n++;
     return 0;

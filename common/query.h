@@ -6,9 +6,9 @@
 #define BLIP_QUERY_H
 #include <stddef.h>
 
-#define QUERY_PARAMS_MAX 16  /* parameters in one query */
-#define QUERY_KEY_MAX 32     /* longest decoded key, bytes */
-#define QUERY_VALUE_MAX 256  /* longest decoded value, bytes */
+#define QUERY_PARAMS_MAX 16 /* parameters in one query */
+#define QUERY_KEY_MAX 32    /* longest decoded key, bytes */
+#define QUERY_VALUE_MAX 256 /* longest decoded value, bytes */
 
 struct query_param {
     char key[QUERY_KEY_MAX + 1];

@@ -22,9 +22,9 @@ extern char **environ;
 
 struct spawn_child {
     pid_t pid;
-    int fd;              /* write end of its stdin, -1 once done */
-    char *input;         /* owned */
-    size_t len, off;     /* bytes of input, bytes written */
+    int fd;          /* write end of its stdin, -1 once done */
+    char *input;     /* owned */
+    size_t len, off; /* bytes of input, bytes written */
     int timed_out;
     struct event *timer; /* the timeout */
     struct event *wev;   /* waits to write more input, when the pipe was full */

@@ -22,9 +22,9 @@ struct webhook_job {
     struct webhook *w;
     char *body; /* owned */
     size_t len;
-    int attempt;                   /* attempts made, from 1 */
+    int attempt;                     /* attempts made, from 1 */
     struct evhttp_connection *evcon; /* the attempt under way, or NULL while waiting */
-    struct event *timer;           /* the retry backoff */
+    struct event *timer;             /* the retry backoff */
     struct webhook_job *prev, *next;
 };
 
@@ -35,10 +35,10 @@ struct webhook_done {
 
 struct webhook {
     struct event_base *base;
-    struct event *reaper;       /* frees the connections on `done` */
-    struct webhook_done *done;  /* connections whose request has ended */
-    struct evdns_base *dns; /* NULL when the host is a numeric address */
-    int numeric;            /* the host is an IPv4 or IPv6 address: nothing to resolve */
+    struct event *reaper;      /* frees the connections on `done` */
+    struct webhook_done *done; /* connections whose request has ended */
+    struct evdns_base *dns;    /* NULL when the host is a numeric address */
+    int numeric;               /* the host is an IPv4 or IPv6 address: nothing to resolve */
     struct addr_url url;
     char host_header[ADDR_HOST_MAX + 16];
     char *user_agent;
@@ -222,8 +222,8 @@ struct webhook *webhook_new(struct event_base *base, const struct addr_url *url,
     if (url->addr.port == ADDR_HTTP_PORT)
         snprintf(w->host_header, sizeof w->host_header, v6 ? "[%s]" : "%s", url->addr.host);
     else
-        snprintf(w->host_header, sizeof w->host_header, v6 ? "[%s]:%d" : "%s:%d",
-                 url->addr.host, url->addr.port);
+        snprintf(w->host_header, sizeof w->host_header, v6 ? "[%s]:%d" : "%s:%d", url->addr.host,
+                 url->addr.port);
     w->reaper = event_new(base, -1, 0, webhook_reap_cb, w);
     if (!w->reaper) {
         log_error("webhook: cannot create an event");

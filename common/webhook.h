@@ -15,11 +15,11 @@
 struct event_base;
 struct webhook;
 
-#define WEBHOOK_INFLIGHT_MAX 32     /* deliveries at once */
-#define WEBHOOK_BACKOFF_MS 250      /* first retry delay; doubles per retry */
+#define WEBHOOK_INFLIGHT_MAX 32 /* deliveries at once */
+#define WEBHOOK_BACKOFF_MS 250  /* first retry delay; doubles per retry */
 #define WEBHOOK_BACKOFF_MAX_MS 10000
-#define WEBHOOK_RETRIES_MAX 10      /* largest --webhook-retries */
-#define WEBHOOK_TIMEOUT_MAX_S 300   /* largest --webhook-timeout */
+#define WEBHOOK_RETRIES_MAX 10    /* largest --webhook-retries */
+#define WEBHOOK_TIMEOUT_MAX_S 300 /* largest --webhook-timeout */
 
 struct webhook_counters {
     uint64_t ok;      /* deliveries answered 2xx */

@@ -31,16 +31,16 @@ int alert_limiter_take(struct alert_limiter *l, uint64_t now_ms) {
     return 1;
 }
 
-size_t alert_payload(const char *json, size_t len, const char *event, uint64_t episode,
-                     char *out) {
+size_t alert_payload(const char *json, size_t len, const char *event, uint64_t episode, char *out) {
     int w;
     while (len > 0 && (json[len - 1] == ' ' || json[len - 1] == '\n'))
         len--;
     if (len < 2 || json[0] != '{' || json[len - 1] != '}' || len > CODEC_OUT_MAX)
         return 0;
     memcpy(out, json, len - 1);
-    w = snprintf(out + len - 1, ALERT_PAYLOAD_MAX - (len - 1), "%s\"event\":\"%s\",\"episode\":%llu}",
-                 len > 2 ? "," : "", event, (unsigned long long)episode);
+    w = snprintf(out + len - 1, ALERT_PAYLOAD_MAX - (len - 1),
+                 "%s\"event\":\"%s\",\"episode\":%llu}", len > 2 ? "," : "", event,
+                 (unsigned long long)episode);
     if (w < 0 || (size_t)w >= ALERT_PAYLOAD_MAX - (len - 1))
         return 0;
     return len - 1 + (size_t)w;

@@ -12,11 +12,11 @@
 
 #include "codec.h"
 
-#define ALERT_RATE_MAX 10000           /* largest --alert-rate, per minute */
-#define ALERT_WINDOW_MS 60000          /* the limiter's window */
+#define ALERT_RATE_MAX 10000                   /* largest --alert-rate, per minute */
+#define ALERT_WINDOW_MS 60000                  /* the limiter's window */
 #define ALERT_PAYLOAD_MAX (CODEC_OUT_MAX + 64) /* an alert payload fits in this many bytes */
-#define ALERT_ENV_MAX 16               /* variables alert_env_build sets */
-#define ALERT_ENV_BYTES 1024           /* their text */
+#define ALERT_ENV_MAX 16                       /* variables alert_env_build sets */
+#define ALERT_ENV_BYTES 1024                   /* their text */
 
 enum alert_on { ALERT_ON_EPISODE, ALERT_ON_ANOMALY };
 
@@ -35,8 +35,7 @@ int alert_limiter_take(struct alert_limiter *l, uint64_t now_ms);
  * ,"event":"<event>","episode":<id> added before its closing brace, into out (at least
  * ALERT_PAYLOAD_MAX bytes), NUL-terminated. event is "open" or "anomaly". Returns the length,
  * or 0 if json is not an object. */
-size_t alert_payload(const char *json, size_t len, const char *event, uint64_t episode,
-                     char *out);
+size_t alert_payload(const char *json, size_t len, const char *event, uint64_t episode, char *out);
 
 struct alert_env {
     char buf[ALERT_ENV_BYTES];

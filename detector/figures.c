@@ -6,8 +6,8 @@
 
 #include "prom.h"
 
-static void figures_labelled(struct sbuf *b, const char *name, const char *key,
-                             const char *value, double v) {
+static void figures_labelled(struct sbuf *b, const char *name, const char *key, const char *value,
+                             double v) {
     struct prom_label l = {key, value};
     prom_sample(b, name, &l, 1, v);
 }

@@ -24,28 +24,28 @@ struct figures_history {
 };
 
 struct figures_alerts {
-    uint64_t raised;         /* alert events (episodes opened, or anomalies with --alert-on) */
-    uint64_t suppressed;     /* of which over --alert-rate */
+    uint64_t raised;     /* alert events (episodes opened, or anomalies with --alert-on) */
+    uint64_t suppressed; /* of which over --alert-rate */
     uint64_t exec_ok, exec_failed, exec_timeout; /* --alert-exec runs by outcome */
     uint64_t webhook_ok, webhook_failed, webhook_dropped, webhook_retries;
 };
 
 struct figures {
     const char *version;
-    const struct detect *core;            /* counters and the series table, borrowed */
-    const uint64_t *malformed;            /* CODEC_ERR_COUNT counters by cause, borrowed */
-    const struct hist *latency;           /* per-point processing time (sampled), borrowed */
+    const struct detect *core;  /* counters and the series table, borrowed */
+    const uint64_t *malformed;  /* CODEC_ERR_COUNT counters by cause, borrowed */
+    const struct hist *latency; /* per-point processing time (sampled), borrowed */
     double uptime_s;
-    double last_point_age_s;              /* NAN before the first point: the family is left out */
-    int sub_up, pub_up;                   /* Redis connections ready */
+    double last_point_age_s; /* NAN before the first point: the family is left out */
+    int sub_up, pub_up;      /* Redis connections ready */
     uint64_t sub_reconnects, pub_reconnects;
     uint64_t published, publish_failed, dropped_down, dropped_full;
-    size_t pending;                       /* commands in flight on the publishing connection */
-    int64_t output_buffer_bytes;          /* Redis's output buffer for our subscriber; -1 unknown */
+    size_t pending;              /* commands in flight on the publishing connection */
+    int64_t output_buffer_bytes; /* Redis's output buffer for our subscriber; -1 unknown */
     uint64_t control_ok, control_bad;
     struct figures_history history[FIGURES_STREAM_COUNT];
     struct figures_alerts alerts;
-    size_t per_series;                    /* per-series families for at most this many */
+    size_t per_series; /* per-series families for at most this many */
 };
 
 /* Appends every detector family (blip_build_info, blip_detector_*) to out. */

@@ -12,12 +12,12 @@
 #include "codec.h"
 #include "sbuf.h"
 
-#define RECENT_CAP 1000        /* anomalies kept for /anomalies */
+#define RECENT_CAP 1000          /* anomalies kept for /anomalies */
 #define RECENT_LIMIT_DEFAULT 100 /* answered when ?limit= is absent */
 
 struct recent_entry {
     char series[CODEC_SERIES_MAX + 1];
-    int64_t ts;              /* the point's ts, else when the detector received it (Unix ms) */
+    int64_t ts; /* the point's ts, else when the detector received it (Unix ms) */
     size_t len;
     char json[CODEC_OUT_MAX]; /* the anomaly message, len bytes, not NUL-terminated */
 };

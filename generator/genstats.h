@@ -10,17 +10,17 @@
 struct genstats {
     const char *version;
     double uptime_s;
-    uint64_t made;          /* points made */
-    uint64_t published;     /* acknowledged by Redis (or written, with --stdout) */
-    uint64_t dropped;       /* not sent: Redis down or too much in flight */
-    uint64_t failed;        /* refused by Redis or lost with the connection */
-    uint64_t no_receivers;  /* acknowledged publishes no subscriber got */
+    uint64_t made;         /* points made */
+    uint64_t published;    /* acknowledged by Redis (or written, with --stdout) */
+    uint64_t dropped;      /* not sent: Redis down or too much in flight */
+    uint64_t failed;       /* refused by Redis or lost with the connection */
+    uint64_t no_receivers; /* acknowledged publishes no subscriber got */
     uint64_t reconnects;
-    int connected;          /* 1/0; -1 without Redis (--stdout): Redis families left out */
-    size_t pending;         /* commands in flight */
-    uint64_t bad_rows;      /* replay rows skipped */
-    size_t series;          /* series simulated */
-    int history;            /* --history is on */
+    int connected;     /* 1/0; -1 without Redis (--stdout): Redis families left out */
+    size_t pending;    /* commands in flight */
+    uint64_t bad_rows; /* replay rows skipped */
+    size_t series;     /* series simulated */
+    int history;       /* --history is on */
     uint64_t history_added, history_failed, history_dropped;
 };
 

@@ -16,9 +16,12 @@ static void test_listen_good(void **state) {
         const char *in, *host;
         int port;
     } cases[] = {
-        {"8080", "127.0.0.1", 8080},       {":9100", "127.0.0.1", 9100},
-        {"0.0.0.0:80", "0.0.0.0", 80},     {"localhost:65535", "localhost", 65535},
-        {"[::1]:8080", "::1", 8080},       {"[::]:1", "::", 1},
+        {"8080", "127.0.0.1", 8080},
+        {":9100", "127.0.0.1", 9100},
+        {"0.0.0.0:80", "0.0.0.0", 80},
+        {"localhost:65535", "localhost", 65535},
+        {"[::1]:8080", "::1", 8080},
+        {"[::]:1", "::", 1},
         {"my-host.lan:443", "my-host.lan", 443},
     };
     (void)state;
@@ -121,8 +124,8 @@ static void test_url_path_too_long(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_listen_good), cmocka_unit_test(test_listen_bad),
-        cmocka_unit_test(test_url_good),    cmocka_unit_test(test_url_bad),
+        cmocka_unit_test(test_listen_good),       cmocka_unit_test(test_listen_bad),
+        cmocka_unit_test(test_url_good),          cmocka_unit_test(test_url_bad),
         cmocka_unit_test(test_url_path_too_long),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -58,10 +58,9 @@ static void test_env(void **state) {
     struct anomaly a;
     struct alert_env e;
     static const char *const want[] = {
-        "BLIP_EVENT=open",      "BLIP_SERIES=web",       "BLIP_SEVERITY=high",
-        "BLIP_SCORE=10.4413",   "BLIP_VALUE=218.43",     "BLIP_MEAN=201.9828",
-        "BLIP_STD=1.575",       "BLIP_THRESHOLD=2",      "BLIP_DETECTOR=sma",
-        "BLIP_TS=1767225600212", "BLIP_SEQ=106",         "BLIP_EPISODE=7",
+        "BLIP_EVENT=open",   "BLIP_SERIES=web",       "BLIP_SEVERITY=high", "BLIP_SCORE=10.4413",
+        "BLIP_VALUE=218.43", "BLIP_MEAN=201.9828",    "BLIP_STD=1.575",     "BLIP_THRESHOLD=2",
+        "BLIP_DETECTOR=sma", "BLIP_TS=1767225600212", "BLIP_SEQ=106",       "BLIP_EPISODE=7",
     };
     (void)state;
     memset(&a, 0, sizeof a);

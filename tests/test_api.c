@@ -110,13 +110,15 @@ static void test_series_json(void **state) {
         struct api_series_query one = {NULL, 1};
         sbuf_reset(&b);
         api_series_json(&t, &one, &b);
-        assert_non_null(strstr(b.buf, "{\"total\":2,\"returned\":1,\"series\":[{\"series\":\"web\""));
+        assert_non_null(
+            strstr(b.buf, "{\"total\":2,\"returned\":1,\"series\":[{\"series\":\"web\""));
     }
     {
         struct api_series_query q = {"api", 10};
         sbuf_reset(&b);
         api_series_json(&t, &q, &b);
-        assert_non_null(strstr(b.buf, "{\"total\":2,\"returned\":1,\"series\":[{\"series\":\"api\""));
+        assert_non_null(
+            strstr(b.buf, "{\"total\":2,\"returned\":1,\"series\":[{\"series\":\"api\""));
     }
     {
         struct api_series_query q = {"db", 10};
@@ -135,7 +137,7 @@ static void test_client_field(void **state) {
     assert_int_equal(api_client_field(line, strlen(line), "omem"), 40984);
     assert_int_equal(api_client_field(line, strlen(line), "id"), 7);
     assert_int_equal(api_client_field(line, strlen(line), "oll"), 2);
-    assert_int_equal(api_client_field(line, strlen(line), "mem"), -1); /* not tot-mem */
+    assert_int_equal(api_client_field(line, strlen(line), "mem"), -1);  /* not tot-mem */
     assert_int_equal(api_client_field(line, strlen(line), "name"), -1); /* empty */
     assert_int_equal(api_client_field(line, strlen(line), "nope"), -1);
     assert_int_equal(api_client_field("", 0, "omem"), -1);

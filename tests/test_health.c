@@ -13,8 +13,8 @@
 static const struct health_conn both_up[2] = {{"subscriber", 1}, {"publisher", 1}};
 
 static struct health detector_health(void) {
-    struct health h = {"blip-detector", "1.2.3", 12.5, both_up, 2, 1, "response_times", 0, 1200,
-                       0.25};
+    struct health h = {"blip-detector",  "1.2.3", 12.5, both_up, 2, 1,
+                       "response_times", 0,       1200, 0.25};
     return h;
 }
 
