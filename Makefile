@@ -28,6 +28,7 @@ DET_SRC = $(filter-out detector/main.c,$(wildcard detector/*.c))
 VIS_SRC = $(filter-out visualizer/main.c,$(wildcard visualizer/*.c))
 EVAL_SRC = $(wildcard eval/*.c)
 TEST_SRC = $(wildcard tests/test_*.c)
+HELPER_SRC = $(wildcard tests/helpers/*.c)
 
 # `make V=1` shows the full commands.
 ifeq ($(V),1)
@@ -45,6 +46,7 @@ DET_LIB = $(BUILD)/detector/libdetector.a
 VIS_LIB = $(BUILD)/visualizer/libvisualizer.a
 PROGRAMS = $(BIN)/blip-generator $(BIN)/blip-detector $(if $(wildcard visualizer/main.c),$(BIN)/blip-visualizer)
 TESTS = $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+HELPERS = $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(HELPER_SRC))
 
 .PHONY: all deps test test-build test-containers asan run install uninstall clean bench eval fuzz
 all: $(PROGRAMS)
@@ -100,7 +102,13 @@ $(BUILD)/tests/%: $(call obj,tests/%.c) $(EVAL_LIB_OBJS) $(DET_LIB) $(GEN_LIB) $
 	$(say) LD $@
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_CMOCKA) $(LIBS_NET) $(LIBS_JSON) -lm
 
-test-build: all $(TESTS)
+# Small programs the integration tests run (an HTTP receiver for the webhook tests).
+$(BUILD)/tests/helpers/%: $(call obj,tests/helpers/%.c)
+	@mkdir -p $(dir $@)
+	$(say) LD $@
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_NET)
+
+test-build: all $(TESTS) $(HELPERS)
 
 # Installs the Debian packages that are missing (apt-get; sudo when not root).
 deps:

@@ -62,6 +62,7 @@ static void detect_rebind(struct detect *d, struct series *s) {
         score_clear(&s->score);
         score_init(&s->score, &c->score); /* checked in detect_configure */
         s->params = c->score;
+        s->mean = s->std = NAN;
         episode_init(&s->ep);
     }
 }
@@ -105,6 +106,7 @@ static struct series *detect_series(struct detect *d, const struct point *p) {
     if (s && created) {
         s->conf = c;
         s->params = c->score;
+        s->mean = s->std = NAN;
         episode_init(&s->ep);
     }
     return s;
@@ -130,6 +132,10 @@ void detect_push(struct detect *d, const struct point *p, struct detect_result *
     episode_push(&s->ep, &s->conf->episode, &r->v, s->params.threshold, ts, &r->ep);
     s->points++;
     s->last = p->value;
+    if (r->v.ready) {
+        s->mean = r->v.mean;
+        s->std = r->v.std;
+    }
     d->points++;
     if (r->v.anomaly)
         d->deviating++;

@@ -1,6 +1,8 @@
 /* blip-detector - scores every point from a Redis channel and republishes the flagged ones; or,
  * with --input, scores a CSV file offline. The shell around detect.c and offline.c: flags, the
- * libevent loop, two Redis connections (one subscribed, one publishing), stats, signals. */
+ * libevent loop, two Redis connections (one subscribed, one publishing), stats, signals; and for
+ * operators: the HTTP endpoint (--http), the history streams (XADD), alerts (--alert-exec,
+ * --webhook). Everything shares the one event loop; nothing here blocks it. */
 #include <errno.h>
 #include <event2/event.h>
 #include <hiredis/async.h>
@@ -12,17 +14,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
+#include "alert.h"
+#include "api.h"
 #include "cfg.h"
 #include "clock.h"
 #include "codec.h"
 #include "conn.h"
 #include "control.h"
 #include "detect.h"
+#include "figures.h"
+#include "health.h"
+#include "hist.h"
+#include "httpd.h"
 #include "log.h"
 #include "num.h"
 #include "offline.h"
+#include "prom.h"
+#include "recent.h"
+#include "spawn.h"
 #include "url.h"
 #include "version.h"
+#include "webhook.h"
 #include "xalloc.h"
 
 #define PROG "blip-detector"
@@ -30,6 +43,20 @@
 #define DET_ANOMALY_LOG_BURST 20  /* anomaly lines per second before they are summarised */
 #define DET_CHANNEL_MAX 256       /* longest channel name */
 #define DET_DEFAULT_ALGO "resid"  /* --algo default: see "Choosing a detector" in README.md */
+#define DET_HISTORY_LEN_DEFAULT 10000 /* --history-len default: entries kept per stream */
+#define DET_HISTORY_LEN_MAX 100000000
+#define DET_LAG_PROBE_S 2         /* how often Redis is asked for the subscriber's output buffer */
+/* Reading the monotonic clock twice per point cost 3-6% of the detector's CPU time per point
+ * here (clock_gettime ~55 ns in this VM against ~1.1 us per point), so the processing-time
+ * histogram samples one point in DET_LATENCY_SAMPLE (a power of two), and the age of the last
+ * point is kept to DET_SEEN_TICK_MS by a timer instead of a clock read per point. */
+#define DET_LATENCY_SAMPLE 16
+#define DET_SEEN_TICK_MS 100
+#define DET_ALERT_RATE_DEFAULT 10 /* --alert-rate default, per minute */
+#define DET_ALERT_TIMEOUT_DEFAULT 10.0 /* --alert-timeout default, seconds */
+#define DET_ALERT_TIMEOUT_MAX 3600
+#define DET_WEBHOOK_TIMEOUT_DEFAULT 5  /* --webhook-timeout default, seconds */
+#define DET_WEBHOOK_RETRIES_DEFAULT 3  /* --webhook-retries default */
 
 struct det_conf {
     const char *redis;
@@ -60,6 +87,32 @@ struct det_conf {
     int no_persist;
     uint64_t seed;
     int has_seed;
+    /* operating it */
+    const char *http;
+    long http_max_conns;
+    long http_timeout;
+    long metrics_per_series;
+    const char *history_key;
+    const char *history_episodes_key;
+    long history_len;
+    int no_history;
+    const char *alert_exec;
+    long alert_rate;
+    double alert_timeout;
+    int alert_on;
+    const char *webhook;
+    long webhook_timeout;
+    long webhook_retries;
+};
+
+struct det;
+
+/* One history stream and what became of its XADDs. */
+struct det_stream {
+    struct det *d;
+    const char *key;
+    const char *kind; /* the second field's name: "severity" or "event" */
+    struct figures_history n;
 };
 
 struct det {
@@ -85,10 +138,38 @@ struct det {
     int stopping;
     int exit_code;
     struct log_ratelimit rl_malformed;
+    /* --http */
+    struct addr http_addr;
+    struct httpd *httpd;
+    struct recent recent;     /* for /anomalies */
+    int timing;               /* sample per-point latency (only with --http: nobody else reads it) */
+    uint64_t messages;        /* points received, for sampling */
+    struct hist latency;      /* one point in DET_LATENCY_SAMPLE */
+    uint64_t start_ns;
+    int point_seen;           /* a point arrived since the last DET_SEEN_TICK_MS tick */
+    uint64_t last_point_ns;   /* monotonic time of that tick; 0 before the first point */
+    struct event *seen_tick;
+    int subscribed;           /* the input subscription is confirmed */
+    long long sub_client_id;  /* the subscriber's CLIENT ID, -1 unknown */
+    int64_t omem;             /* its output buffer in Redis, bytes; -1 unknown */
+    int omem_unsupported;     /* CLIENT LIST ID refused (Redis < 6.2): stop asking */
+    struct event *probe;
+    /* history */
+    struct det_stream streams[FIGURES_STREAM_COUNT];
+    char history_len_text[24];
+    struct log_ratelimit rl_history;
+    /* alerts */
+    struct addr_url webhook_url;
+    struct spawn *spawn;
+    struct webhook *webhook;
+    struct alert_limiter limiter;
+    struct figures_alerts alerts;
+    struct log_ratelimit rl_alert;
 };
 
 static const char *const det_algos[] = {"sma", "ema", "mad", "cusum", "hst", "resid", "knn", NULL};
 static const char *const det_reports[] = {"episodes", "points", NULL};
+static const char *const det_alert_ons[] = {"episode", "anomaly", NULL};
 
 static int det_parse_seed(void *conf, const char *v, char *err, size_t errlen) {
     struct det_conf *c = conf;
@@ -176,12 +257,51 @@ static const struct cfg_opt det_opts[] = {
      "seconds between stats lines, 0 = none (default 10)", 0, 86400, NULL, NULL},
     {"log-level", CFG_STRING, O(log_level), "BLIP_LOG_LEVEL", "LEVEL",
      "error, warn, info or debug (default info)", 0, 16, NULL, NULL},
+    {"http", CFG_STRING, O(http), "BLIP_HTTP", "[ADDR:]PORT",
+     "serve /health, /metrics, /anomalies, /series here; PORT alone = 127.0.0.1 (default off)",
+     0, 300, NULL, NULL},
+    {"http-max-conns", CFG_INT, O(http_max_conns), "BLIP_HTTP_MAX_CONNS", "N",
+     "HTTP connections at once; more get 503 (default 64)", 1, HTTPD_MAX_CONNS_LIMIT, NULL, NULL},
+    {"http-timeout", CFG_INT, O(http_timeout), "BLIP_HTTP_TIMEOUT", "SECONDS",
+     "HTTP read/write/idle timeout (default 10)", 1, HTTPD_TIMEOUT_MAX_S, NULL, NULL},
+    {"metrics-per-series", CFG_INT, O(metrics_per_series), "BLIP_METRICS_PER_SERIES", "N",
+     "per-series metrics for the N most recently seen series (default 0 = none)", 0,
+     FIGURES_PER_SERIES_MAX, NULL, NULL},
+    {"history-key", CFG_STRING, O(history_key), "BLIP_HISTORY_KEY", "KEY",
+     "stream every anomaly is added to (default blip:anomalies)", 0, DET_CHANNEL_MAX, NULL, NULL},
+    {"history-episodes-key", CFG_STRING, O(history_episodes_key), "BLIP_HISTORY_EPISODES_KEY",
+     "KEY", "stream every episode event is added to (default blip:episodes)", 0, DET_CHANNEL_MAX,
+     NULL, NULL},
+    {"history-len", CFG_INT, O(history_len), "BLIP_HISTORY_LEN", "N",
+     "entries each stream keeps, about (MAXLEN ~; default 10000)", 1, DET_HISTORY_LEN_MAX, NULL,
+     NULL},
+    {"no-history", CFG_BOOL, O(no_history), "BLIP_NO_HISTORY", NULL,
+     "add nothing to the history streams", 0, 0, NULL, NULL},
+    {"alert-exec", CFG_STRING, O(alert_exec), "BLIP_ALERT_EXEC", "CMD",
+     "run /bin/sh -c CMD per alert, the JSON on stdin, BLIP_* variables set (default off)", 0,
+     4096, NULL, NULL},
+    {"alert-on", CFG_CHOICE, O(alert_on), "BLIP_ALERT_ON", "episode|anomaly",
+     "alert on each new episode, or on each reported anomaly (default episode)", 0, 0,
+     det_alert_ons, NULL},
+    {"alert-rate", CFG_INT, O(alert_rate), "BLIP_ALERT_RATE", "N",
+     "alerts per minute at most; more are counted as suppressed (default 10)", 1, ALERT_RATE_MAX,
+     NULL, NULL},
+    {"alert-timeout", CFG_DOUBLE, O(alert_timeout), "BLIP_ALERT_TIMEOUT", "SECONDS",
+     "kill an alert command still running after this (default 10)", 0.001,
+     DET_ALERT_TIMEOUT_MAX, NULL, NULL},
+    {"webhook", CFG_STRING, O(webhook), "BLIP_WEBHOOK", "URL",
+     "POST each alert's JSON to this http:// URL (no https; default off)", 0, 2048, NULL, NULL},
+    {"webhook-timeout", CFG_INT, O(webhook_timeout), "BLIP_WEBHOOK_TIMEOUT", "SECONDS",
+     "time one webhook attempt may take (default 5)", 1, WEBHOOK_TIMEOUT_MAX_S, NULL, NULL},
+    {"webhook-retries", CFG_INT, O(webhook_retries), "BLIP_WEBHOOK_RETRIES", "N",
+     "attempts repeated after a failure, with a doubling backoff (default 3)", 0,
+     WEBHOOK_RETRIES_MAX, NULL, NULL},
 };
 #undef O
 #define DET_NOPTS (sizeof det_opts / sizeof det_opts[0])
 
 static void det_usage(void) {
-    static char buf[8192];
+    static char buf[16384];
     cfg_help(det_opts, DET_NOPTS, buf, sizeof buf);
     printf("usage: " PROG " [flags] [sma|ema|mad|cusum|hst|resid|knn]\n"
            "       " PROG " --input FILE.csv [--output FILE.csv] [flags]\n"
@@ -221,11 +341,118 @@ static void det_log_anomaly(struct det *d, const struct anomaly *a) {
              a->score, a->mean, a->std, codec_severity_name(a->severity));
 }
 
-static void det_publish_anomaly(struct det *d, const struct anomaly *a) {
-    char buf[CODEC_OUT_MAX];
-    size_t len = codec_encode_anomaly(a, buf);
+/* ---- history streams ---- */
+
+static void det_history_cb(struct conn *c, void *r, void *arg) {
+    struct det_stream *st = arg;
+    const redisReply *reply = r;
+    uint64_t suppressed = 0;
+    (void)c;
+    if (reply && reply->type != REDIS_REPLY_ERROR) {
+        st->n.added++;
+        return;
+    }
+    st->n.failed++;
+    if (reply && log_ratelimit_allow(&st->d->rl_history, clock_mono_ms(), &suppressed))
+        log_warn("XADD %s refused: %s%s", st->key, reply->str,
+                 suppressed ? " (similar messages suppressed)" : "");
+}
+
+/* XADD key MAXLEN ~ N * series S <kind> V json J on the publishing connection, unless Redis is
+ * away or the commands in flight reach --max-pending (then the entry is dropped and counted). */
+static void det_history_add(struct det *d, struct det_stream *st, const char *series,
+                            const char *kind_value, const char *json, size_t len) {
+    const char *argv[12] = {"XADD",   st->key, "MAXLEN", "~",        d->history_len_text, "*",
+                            "series", series,  st->kind, kind_value, "json",              json};
+    size_t lens[12];
+    if (d->conf.no_history)
+        return;
+    if (conn_pending(d->pub) >= (size_t)d->conf.max_pending) {
+        st->n.dropped++;
+        return;
+    }
+    for (int i = 0; i < 11; i++)
+        lens[i] = strlen(argv[i]);
+    lens[11] = len;
+    if (conn_command(d->pub, det_history_cb, st, 12, argv, lens) != 0)
+        st->n.dropped++;
+}
+
+/* ---- alerts ---- */
+
+static void det_maybe_done(struct det *d);
+
+static void det_alert_done(enum spawn_result r, int code, void *arg) {
+    struct det *d = arg;
+    uint64_t suppressed = 0;
+    int say;
+    if (r == SPAWN_OK) {
+        d->alerts.exec_ok++;
+        det_maybe_done(d);
+        return;
+    }
+    if (r == SPAWN_TIMEOUT)
+        d->alerts.exec_timeout++;
+    else
+        d->alerts.exec_failed++;
+    say = log_ratelimit_allow(&d->rl_alert, clock_mono_ms(), &suppressed);
+    if (say && r == SPAWN_TIMEOUT)
+        log_warn("alert command killed after %g s%s", d->conf.alert_timeout,
+                 suppressed ? " (similar messages suppressed)" : "");
+    else if (say && r == SPAWN_EXIT)
+        log_warn("alert command failed: exit status %d%s%s", code,
+                 code == 127 ? " (command not found?)" : "",
+                 suppressed ? " (similar messages suppressed)" : "");
+    else if (say)
+        log_warn("alert command killed by signal %d%s", code,
+                 suppressed ? " (similar messages suppressed)" : "");
+    det_maybe_done(d);
+}
+
+static void det_webhook_end(void *arg) { det_maybe_done(arg); }
+
+/* Raises one alert for anomaly a (its message json[0..len)), unless over --alert-rate. */
+static void det_alert(struct det *d, const struct anomaly *a, const char *json, size_t len,
+                      const char *event, uint64_t episode) {
+    char payload[ALERT_PAYLOAD_MAX], err[128];
+    struct alert_env env;
+    size_t plen;
+    uint64_t suppressed = 0;
+
+    d->alerts.raised++;
+    if (!alert_limiter_take(&d->limiter, clock_mono_ms())) {
+        d->alerts.suppressed++;
+        if (log_ratelimit_allow(&d->rl_alert, clock_mono_ms(), &suppressed))
+            log_warn("alert for series %s suppressed: more than %ld a minute%s", a->pt.series,
+                     d->conf.alert_rate, suppressed ? " (similar messages suppressed)" : "");
+        return;
+    }
+    plen = alert_payload(json, len, event, episode, payload);
+    if (!plen)
+        return; /* the encoder always writes an object */
+    if (d->spawn) {
+        alert_env_build(&env, a, event, episode);
+        if (spawn_run(d->spawn, env.vars, payload, plen, err, sizeof err) != 0) {
+            d->alerts.exec_failed++;
+            if (log_ratelimit_allow(&d->rl_alert, clock_mono_ms(), &suppressed))
+                log_warn("alert command not started: %s", err);
+        }
+    }
+    if (d->webhook)
+        webhook_post(d->webhook, payload, plen);
+}
+
+/* ---- publishing ---- */
+
+static void det_publish_anomaly(struct det *d, const struct anomaly *a, const char *buf,
+                                size_t len) {
     conn_publish(d->pub, d->conf.out, buf, len);
     conn_publish(d->pub, d->sev_channel[a->severity], buf, len);
+    det_history_add(d, &d->streams[FIGURES_STREAM_ANOMALIES], a->pt.series,
+                    codec_severity_name(a->severity), buf, len);
+    if (d->httpd)
+        recent_push(&d->recent, a->pt.series,
+                    (a->pt.has & CODEC_HAS_TS) ? a->pt.ts : clock_wall_ms(), buf, len);
     det_log_anomaly(d, a);
 }
 
@@ -233,8 +460,11 @@ static void det_publish_episode(struct det *d, const struct detect_result *r) {
     char buf[CODEC_OUT_MAX];
     const struct series *s = r->series;
     size_t len = episode_encode(&s->ep, r->ep.event, s->name, score_algo_name(s->params.algo), buf);
-    if (len)
+    if (len) {
         conn_publish(d->pub, d->conf.episodes, buf, len);
+        det_history_add(d, &d->streams[FIGURES_STREAM_EPISODES], s->name,
+                        episode_event_name(r->ep.event), buf, len);
+    }
     if (r->ep.event != EPISODE_UPDATE)
         log_debug("episode %s: %s", episode_event_name(r->ep.event), buf);
 }
@@ -251,9 +481,9 @@ static void det_malformed(struct det *d, enum codec_err e, const char *why, cons
 }
 
 /* The payload of a pub/sub message reply, or NULL for anything else (the subscribe
- * confirmation, logged once). */
+ * confirmation, logged once, and noted in *subscribed when not NULL). */
 static const redisReply *det_message_payload(struct det *d, const redisReply *reply,
-                                             const char *channel) {
+                                             const char *channel, int *subscribed) {
     const redisReply *kind;
     if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 3 ||
         reply->element[0]->type != REDIS_REPLY_STRING) {
@@ -263,37 +493,57 @@ static const redisReply *det_message_payload(struct det *d, const redisReply *re
     kind = reply->element[0];
     if (kind->len == 7 && memcmp(kind->str, "message", 7) == 0)
         return reply->element[2];
-    if (kind->len == 9 && memcmp(kind->str, "subscribe", 9) == 0)
+    if (kind->len == 9 && memcmp(kind->str, "subscribe", 9) == 0) {
         log_info("subscribed to \"%s\"", channel);
+        if (subscribed)
+            *subscribed = 1;
+    }
     return NULL;
 }
 
-/* Called by hiredis for every reply on the points subscription: the hot path. */
+/* Called by hiredis for every reply on the points subscription: the hot path. With --http the
+ * time from the message's arrival to its verdict goes into the latency histogram for one point
+ * in DET_LATENCY_SAMPLE. */
 static void det_on_message(redisAsyncContext *ac, void *r, void *privdata) {
     struct det *d = privdata;
     const redisReply *payload;
     struct point p;
     struct detect_result res;
     struct anomaly a;
-    char why[96];
+    char why[96], buf[CODEC_OUT_MAX];
+    size_t len = 0;
     enum codec_err e;
+    uint64_t t0 = 0;
+    int sampled;
     (void)ac;
 
     if (!r)
         return; /* the connection is going away; conn reconnects and resubscribes */
-    payload = det_message_payload(d, r, d->conf.in);
+    payload = det_message_payload(d, r, d->conf.in, &d->subscribed);
     if (!payload)
         return;
+    sampled = d->timing && (d->messages++ & (DET_LATENCY_SAMPLE - 1)) == 0;
+    if (sampled)
+        t0 = clock_mono_ns();
     e = codec_decode_point(payload->str, payload->len, &p, why, sizeof why);
     if (e != CODEC_OK) {
         det_malformed(d, e, why, payload->str, payload->len);
         return;
     }
     detect_push(&d->core, &p, &res, &a);
-    if (res.ep.flagged)
-        det_publish_anomaly(d, &a);
+    d->point_seen = 1;
+    if (sampled)
+        hist_observe(&d->latency, clock_mono_ns() - t0);
+    if (res.ep.flagged) {
+        len = codec_encode_anomaly(&a, buf);
+        det_publish_anomaly(d, &a, buf, len);
+    }
     if (res.ep.event != EPISODE_NONE)
         det_publish_episode(d, &res);
+    if (res.ep.flagged && (d->spawn || d->webhook) &&
+        (d->conf.alert_on == ALERT_ON_ANOMALY || res.ep.event == EPISODE_OPEN))
+        det_alert(d, &a, buf, len, res.ep.event == EPISODE_OPEN ? "open" : "anomaly",
+                  res.series->ep.id);
 }
 
 /* ---- run-time settings ---- */
@@ -324,7 +574,7 @@ static void det_on_control(redisAsyncContext *ac, void *r, void *privdata) {
     int ok;
     (void)ac;
 
-    if (!r || !(payload = det_message_payload(d, r, d->conf.control)))
+    if (!r || !(payload = det_message_payload(d, r, d->conf.control, NULL)))
         return;
     ok = control_parse(payload->str, payload->len, &d->core, &req, err, sizeof err) == 0;
     if (ok && !req.get) {
@@ -387,6 +637,49 @@ static void det_load_config(struct conn *c, void *r, void *arg) {
     det_subscribe(d);
 }
 
+/* ---- how far behind the subscriber is: its output buffer in Redis ---- */
+
+static void det_client_id_cb(struct conn *c, void *r, void *arg) {
+    struct det *d = arg;
+    const redisReply *reply = r;
+    (void)c;
+    if (reply && reply->type == REDIS_REPLY_INTEGER)
+        d->sub_client_id = reply->integer;
+}
+
+static void det_probe_cb(struct conn *c, void *r, void *arg) {
+    struct det *d = arg;
+    const redisReply *reply = r;
+    (void)c;
+    if (!reply)
+        return;
+    if (reply->type == REDIS_REPLY_ERROR) {
+        log_info("Redis does not answer CLIENT LIST ID (%s); the subscriber's output buffer "
+                 "will not be reported",
+                 reply->str);
+        d->omem_unsupported = 1;
+        d->omem = -1;
+        return;
+    }
+    if (reply->type == REDIS_REPLY_STRING || reply->type == REDIS_REPLY_STATUS)
+        d->omem = api_client_field(reply->str, reply->len, "omem");
+}
+
+/* Asks Redis, on the publishing connection, for the subscriber's line of CLIENT LIST. */
+static void det_probe_timer_cb(evutil_socket_t fd, short what, void *arg) {
+    struct det *d = arg;
+    char id[24];
+    const char *argv[4] = {"CLIENT", "LIST", "ID", id};
+    size_t lens[4] = {6, 4, 2, 0};
+    (void)fd;
+    (void)what;
+    if (d->omem_unsupported || d->sub_client_id < 0 || !conn_is_ready(d->pub) ||
+        conn_pending(d->pub) >= (size_t)d->conf.max_pending)
+        return;
+    lens[3] = (size_t)snprintf(id, sizeof id, "%lld", d->sub_client_id);
+    conn_command(d->pub, det_probe_cb, d, 4, argv, lens);
+}
+
 /* ---- connections, stats, stopping ---- */
 
 static void det_stop(struct det *d);
@@ -399,6 +692,14 @@ static void det_conn_event(struct conn *c, enum conn_event ev, const char *detai
     switch (ev) {
     case CONN_READY:
         if (c == d->sub) {
+            if (d->httpd) {
+                /* answered before SUBSCRIBE switches the connection to pub/sub */
+                argv[0] = "CLIENT";
+                argv[1] = "ID";
+                lens[0] = 6;
+                lens[1] = 2;
+                conn_command(c, det_client_id_cb, d, 2, argv, lens);
+            }
             det_subscribe(d);
         } else if (!d->config_loaded) {
             if (d->conf.no_persist) {
@@ -414,6 +715,11 @@ static void det_conn_event(struct conn *c, enum conn_event ev, const char *detai
         }
         break;
     case CONN_LOST:
+        if (c == d->sub) {
+            d->subscribed = 0;
+            d->sub_client_id = -1;
+            d->omem = -1;
+        }
         break;
     case CONN_FATAL:
         d->exit_code = 1;
@@ -421,10 +727,39 @@ static void det_conn_event(struct conn *c, enum conn_event ev, const char *detai
         event_base_loopbreak(d->base);
         break;
     case CONN_CLOSED:
-        if (++d->closed == 2)
-            event_del(d->grace);
+        if (c == d->sub)
+            d->subscribed = 0;
+        d->closed++;
+        det_maybe_done(d);
         break;
     }
+}
+
+/* While stopping: ends the loop once both connections are closed and no alert is under way. */
+static void det_maybe_done(struct det *d) {
+    if (!d->stopping || d->closed < 2 || spawn_running(d->spawn) || webhook_inflight(d->webhook))
+        return;
+    event_del(d->grace);
+    event_base_loopbreak(d->base);
+}
+
+/* The " history=... alerts=..." tail of a stats line, for the features that are on. */
+static void det_stats_tail(const struct det *d, char *buf, size_t cap) {
+    const struct figures_history *ha = &d->streams[FIGURES_STREAM_ANOMALIES].n;
+    const struct figures_history *he = &d->streams[FIGURES_STREAM_EPISODES].n;
+    int n = 0;
+    buf[0] = '\0';
+    if (!d->conf.no_history)
+        n = snprintf(buf, cap, " history=%llu history_dropped=%llu history_failed=%llu",
+                     (unsigned long long)(ha->added + he->added),
+                     (unsigned long long)(ha->dropped + he->dropped),
+                     (unsigned long long)(ha->failed + he->failed));
+    if ((d->spawn || d->webhook) && n >= 0 && (size_t)n < cap)
+        snprintf(buf + n, cap - (size_t)n,
+                 " alerts=%llu alerts_suppressed=%llu alert_failures=%llu",
+                 (unsigned long long)d->alerts.raised, (unsigned long long)d->alerts.suppressed,
+                 (unsigned long long)(d->alerts.exec_failed + d->alerts.exec_timeout +
+                                      (d->webhook ? webhook_counters(d->webhook)->failed : 0)));
 }
 
 static void det_log_stats(struct det *d, const char *what) {
@@ -433,10 +768,12 @@ static void det_log_stats(struct det *d, const char *what) {
     const struct conn_counters *pc = conn_counters(d->pub);
     const struct conn_counters *sc = conn_counters(d->sub);
     double rate = secs > 0 ? (double)(d->core.points - d->last_points) / secs : 0;
+    char tail[256];
 
+    det_stats_tail(d, tail, sizeof tail);
     log_info("%s: points=%llu (%.0f/s) anomalies=%llu (low=%llu medium=%llu high=%llu) "
              "episodes=%llu deviating=%llu malformed=%llu series=%zu evicted=%llu published=%llu "
-             "dropped=%llu failed=%llu reconnects=%llu control=%llu/%llu",
+             "dropped=%llu failed=%llu reconnects=%llu control=%llu/%llu%s",
              what, (unsigned long long)d->core.points, rate,
              (unsigned long long)detect_flagged_total(&d->core),
              (unsigned long long)d->core.flagged[SEV_LOW],
@@ -448,7 +785,7 @@ static void det_log_stats(struct det *d, const char *what) {
              (unsigned long long)(pc->refused_down + pc->refused_full),
              (unsigned long long)pc->failed,
              (unsigned long long)(sc->reconnects + pc->reconnects),
-             (unsigned long long)d->control_ok, (unsigned long long)d->control_bad);
+             (unsigned long long)d->control_ok, (unsigned long long)d->control_bad, tail);
     d->last_points = d->core.points;
     d->last_stats_ns = now;
 }
@@ -463,7 +800,8 @@ static void det_grace_cb(evutil_socket_t fd, short what, void *arg) {
     struct det *d = arg;
     (void)fd;
     (void)what;
-    log_warn("publishes still outstanding after %d s; closing anyway", DET_STOP_GRACE_S);
+    log_warn("publishes or alerts still outstanding after %d s; closing anyway",
+             DET_STOP_GRACE_S);
     event_base_loopbreak(d->base);
 }
 
@@ -477,6 +815,11 @@ static void det_stop(struct det *d) {
     event_del(d->stats);
     event_del(d->sigint);
     event_del(d->sigterm);
+    if (d->probe)
+        event_del(d->probe);
+    if (d->seen_tick)
+        event_del(d->seen_tick);
+    webhook_stop(d->webhook);
     evtimer_add(d->grace, &grace);
     conn_stop(d->sub);
     conn_stop(d->pub);
@@ -488,7 +831,133 @@ static void det_signal_cb(evutil_socket_t sig, short what, void *arg) {
     det_stop(arg);
 }
 
+/* ---- HTTP: /health, /metrics, /anomalies, /series ---- */
+
+static double det_age_s(uint64_t since_ns) {
+    return since_ns ? (double)(clock_mono_ns() - since_ns) / 1e9 : NAN;
+}
+
+/* Notes when points were last seen, to DET_SEEN_TICK_MS. */
+static void det_seen_cb(evutil_socket_t fd, short what, void *arg) {
+    struct det *d = arg;
+    (void)fd;
+    (void)what;
+    if (d->point_seen) {
+        d->last_point_ns = clock_mono_ns();
+        d->point_seen = 0;
+    }
+}
+
+static int det_http_health(const char *query, struct sbuf *body, const char **type, void *arg) {
+    struct det *d = arg;
+    struct health_conn conns[2] = {{"subscriber", conn_is_ready(d->sub)},
+                                   {"publisher", conn_is_ready(d->pub)}};
+    struct health h = {PROG, BLIP_VERSION, det_age_s(d->start_ns), conns, 2, d->subscribed,
+                       d->conf.in, d->stopping, d->core.points, det_age_s(d->last_point_ns)};
+    (void)query;
+    (void)type;
+    return health_json(&h, body);
+}
+
+static void det_fill_figures(const struct det *d, struct figures *f) {
+    const struct conn_counters *pc = conn_counters(d->pub), *sc = conn_counters(d->sub);
+    memset(f, 0, sizeof *f);
+    f->version = BLIP_VERSION;
+    f->core = &d->core;
+    f->malformed = d->malformed;
+    f->latency = &d->latency;
+    f->uptime_s = det_age_s(d->start_ns);
+    f->last_point_age_s = det_age_s(d->last_point_ns);
+    f->sub_up = conn_is_ready(d->sub);
+    f->pub_up = conn_is_ready(d->pub);
+    f->sub_reconnects = sc->reconnects;
+    f->pub_reconnects = pc->reconnects;
+    f->published = pc->published;
+    f->publish_failed = pc->failed;
+    f->dropped_down = pc->refused_down;
+    f->dropped_full = pc->refused_full;
+    f->pending = conn_pending(d->pub);
+    f->output_buffer_bytes = d->omem;
+    f->control_ok = d->control_ok;
+    f->control_bad = d->control_bad;
+    for (int i = 0; i < FIGURES_STREAM_COUNT; i++)
+        f->history[i] = d->streams[i].n;
+    f->alerts = d->alerts;
+    if (d->webhook) {
+        const struct webhook_counters *w = webhook_counters(d->webhook);
+        f->alerts.webhook_ok = w->ok;
+        f->alerts.webhook_failed = w->failed;
+        f->alerts.webhook_dropped = w->dropped;
+        f->alerts.webhook_retries = w->retries;
+    }
+    f->per_series = (size_t)d->conf.metrics_per_series;
+}
+
+static int det_http_metrics(const char *query, struct sbuf *body, const char **type, void *arg) {
+    struct det *d = arg;
+    struct figures f;
+    (void)query;
+    det_fill_figures(d, &f);
+    figures_render(&f, body);
+    httpd_metrics(d->httpd, body);
+    *type = PROM_CONTENT_TYPE;
+    return 200;
+}
+
+static int det_http_anomalies(const char *query, struct sbuf *body, const char **type,
+                              void *arg) {
+    struct det *d = arg;
+    struct query qb;
+    struct recent_query q;
+    char err[160];
+    (void)type;
+    if (api_anomalies_query(query, &qb, &q, err, sizeof err) != 0)
+        return httpd_error(body, 400, err);
+    recent_json(&d->recent, &q, body);
+    return 200;
+}
+
+static int det_http_series(const char *query, struct sbuf *body, const char **type, void *arg) {
+    struct det *d = arg;
+    struct query qb;
+    struct api_series_query q;
+    char err[160];
+    (void)type;
+    if (api_series_query(query, &qb, &q, err, sizeof err) != 0)
+        return httpd_error(body, 400, err);
+    api_series_json(&d->core.table, &q, body);
+    return 200;
+}
+
+static const struct httpd_route det_routes[] = {
+    {"/health", det_http_health},
+    {"/metrics", det_http_metrics},
+    {"/anomalies", det_http_anomalies},
+    {"/series", det_http_series},
+};
+
 /* ---- start-up ---- */
+
+/* Checks the flags for operating it: addresses parse, and none is given in offline mode. */
+static void det_configure_ops(struct det *d) {
+    const struct det_conf *c = &d->conf;
+    char err[CFG_ERR_MAX], line[CFG_ERR_MAX + 32];
+    const char *live_only = c->http ? "--http" : c->alert_exec ? "--alert-exec"
+                                             : c->webhook      ? "--webhook"
+                                                               : NULL;
+    if (c->input && live_only) {
+        snprintf(line, sizeof line, "%s: only in live mode, not with --input", live_only);
+        det_die_usage(line);
+    }
+    if (c->http && addr_parse_listen(c->http, &d->http_addr, err, sizeof err) != 0) {
+        snprintf(line, sizeof line, "--http: %s", err);
+        det_die_usage(line);
+    }
+    if (c->webhook && addr_parse_http_url(c->webhook, &d->webhook_url, err, sizeof err) != 0) {
+        snprintf(line, sizeof line, "--webhook: %s", err);
+        det_die_usage(line);
+    }
+}
 
 static void det_configure(struct det *d, int argc, char **argv, char **envp,
                           struct detect_conf *dc) {
@@ -515,6 +984,15 @@ static void det_configure(struct det *d, int argc, char **argv, char **envp,
     c->max_pending = CONN_MAX_PENDING_DEFAULT;
     c->stats_interval = 10;
     c->log_level = "info";
+    c->http_max_conns = HTTPD_MAX_CONNS_DEFAULT;
+    c->http_timeout = HTTPD_TIMEOUT_DEFAULT_S;
+    c->history_key = "blip:anomalies";
+    c->history_episodes_key = "blip:episodes";
+    c->history_len = DET_HISTORY_LEN_DEFAULT;
+    c->alert_rate = DET_ALERT_RATE_DEFAULT;
+    c->alert_timeout = DET_ALERT_TIMEOUT_DEFAULT;
+    c->webhook_timeout = DET_WEBHOOK_TIMEOUT_DEFAULT;
+    c->webhook_retries = DET_WEBHOOK_RETRIES_DEFAULT;
     switch (cfg_parse(det_opts, DET_NOPTS, c, argc, argv, envp, pos, 1, &npos, err, sizeof err)) {
     case CFG_OK:
         break;
@@ -540,6 +1018,7 @@ static void det_configure(struct det *d, int argc, char **argv, char **envp,
     log_init(PROG, level);
     if (c->output && !c->input)
         det_die_usage("--output: only with --input (offline mode)");
+    det_configure_ops(d);
     if (!c->input && url_parse(c->redis, &d->url, err, sizeof err) != 0) {
         snprintf(line, sizeof line, "--redis: %s", err);
         det_die_usage(line);
@@ -621,6 +1100,78 @@ static int det_offline(struct det *d) {
     return rc == 0 ? 0 : 1;
 }
 
+/* Starts what --http, --alert-exec and --webhook ask for. Returns 0, or -1 (logged). */
+static int det_start_ops(struct det *d) {
+    const struct det_conf *c = &d->conf;
+    struct timeval probe_tv = {DET_LAG_PROBE_S, 0};
+    struct timeval seen_tv = {0, DET_SEEN_TICK_MS * 1000};
+    char err[256];
+
+    snprintf(d->history_len_text, sizeof d->history_len_text, "%ld", c->history_len);
+    d->streams[FIGURES_STREAM_ANOMALIES] = (struct det_stream){d, c->history_key, "severity", {0}};
+    d->streams[FIGURES_STREAM_EPISODES] =
+        (struct det_stream){d, c->history_episodes_key, "event", {0}};
+    d->sub_client_id = -1;
+    d->omem = -1;
+    hist_init(&d->latency, hist_latency_bounds_ns, hist_latency_nbounds);
+    if (c->http) {
+        struct httpd_limits lim = {(size_t)c->http_max_conns, (int)c->http_timeout};
+        d->httpd = httpd_new(d->base, &d->http_addr, &lim, det_routes,
+                             sizeof det_routes / sizeof det_routes[0], d, err, sizeof err);
+        if (!d->httpd) {
+            log_error("--http: %s", err);
+            return -1;
+        }
+        recent_init(&d->recent, RECENT_CAP);
+        d->timing = 1;
+        d->probe = event_new(d->base, -1, EV_PERSIST, det_probe_timer_cb, d);
+        d->seen_tick = event_new(d->base, -1, EV_PERSIST, det_seen_cb, d);
+        if (!d->probe || !d->seen_tick || event_add(d->probe, &probe_tv) != 0 ||
+            event_add(d->seen_tick, &seen_tv) != 0) {
+            log_error("cannot create events");
+            return -1;
+        }
+        log_info(strchr(d->http_addr.host, ':') ? "HTTP on http://[%s]:%d/ (health, metrics, "
+                                                  "anomalies, series)"
+                                                : "HTTP on http://%s:%d/ (health, metrics, "
+                                                  "anomalies, series)",
+                 d->http_addr.host, d->http_addr.port);
+    }
+    if (c->alert_exec)
+        d->spawn = spawn_new(d->base, c->alert_exec, c->alert_timeout, det_alert_done, d);
+    if (c->webhook)
+        d->webhook = webhook_new(d->base, &d->webhook_url, PROG "/" BLIP_VERSION,
+                                 (int)c->webhook_timeout, (int)c->webhook_retries,
+                                 det_webhook_end, d);
+    if (d->spawn || d->webhook) {
+        alert_limiter_init(&d->limiter, (size_t)c->alert_rate);
+        log_info("alerts on each %s, at most %ld a minute%s%s",
+                 c->alert_on == ALERT_ON_EPISODE ? "new episode" : "reported anomaly",
+                 c->alert_rate, d->spawn ? ", running a command" : "",
+                 d->webhook ? ", posting to the webhook" : "");
+    }
+    return 0;
+}
+
+static void det_free_ops(struct det *d) {
+    size_t killed;
+    httpd_free(d->httpd);
+    d->httpd = NULL;
+    killed = spawn_free(d->spawn);
+    if (killed)
+        log_warn("%zu alert command(s) still running at exit were killed", killed);
+    if (webhook_inflight(d->webhook))
+        log_warn("%zu webhook deliveries still under way at exit were abandoned",
+                 webhook_inflight(d->webhook));
+    webhook_free(d->webhook);
+    alert_limiter_clear(&d->limiter);
+    recent_clear(&d->recent);
+    if (d->probe)
+        event_free(d->probe);
+    if (d->seen_tick)
+        event_free(d->seen_tick);
+}
+
 static int det_live(struct det *d) {
     struct timeval stats_tv;
 
@@ -649,9 +1200,14 @@ static int det_live(struct det *d) {
         stats_tv.tv_usec = (suseconds_t)((d->conf.stats_interval - (double)stats_tv.tv_sec) * 1e6);
         event_add(d->stats, &stats_tv);
     }
+    d->start_ns = clock_mono_ns();
     d->sub = conn_new(d->base, &d->url, "subscriber", det_conn_event, d);
     d->pub = conn_new(d->base, &d->url, "publisher", det_conn_event, d);
     conn_set_max_pending(d->pub, (size_t)d->conf.max_pending);
+    if (det_start_ops(d) != 0) {
+        d->exit_code = 1;
+        goto out;
+    }
     log_info("scoring \"%s\" with %s (window %zu, threshold %g, report %s), flagged points to "
              "\"%s\", episodes to \"%s\", settings on \"%s\"",
              d->conf.in, score_algo_name(d->core.conf.score.algo), d->core.conf.score.window,
@@ -661,8 +1217,10 @@ static int det_live(struct det *d) {
     conn_start(d->pub);
     d->last_stats_ns = clock_mono_ns();
     event_base_dispatch(d->base);
-
     det_log_stats(d, "final");
+
+out:
+    det_free_ops(d);
     conn_free(d->sub);
     conn_free(d->pub);
     event_free(d->stats);

@@ -27,6 +27,7 @@ struct series {
     uint64_t points;          /* points scored */
     uint64_t anomalies;       /* points flagged */
     double last;              /* last value */
+    double mean, std;         /* baseline of the last verdict; NAN until the first (warm-up) */
     struct series *chain;     /* next in the same bucket */
     struct series *newer, *older; /* recency list */
 };

@@ -1,5 +1,6 @@
 /* blip-generator - publishes simulated (or recorded) points to a Redis channel, or prints them.
- * The shell around phase.c, profile.c and replay.c: flags, pacing, Redis, signals, counters. */
+ * The shell around phase.c, profile.c and replay.c: flags, pacing, Redis, signals, counters;
+ * with --http, /health and /metrics; with --history, a capped stream of points per series. */
 #include <errno.h>
 #include <event2/event.h>
 #include <math.h>
@@ -10,14 +11,21 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <hiredis/hiredis.h>
+
+#include "addr.h"
 #include "cfg.h"
 #include "clock.h"
 #include "codec.h"
 #include "conn.h"
+#include "genstats.h"
+#include "health.h"
+#include "httpd.h"
 #include "log.h"
 #include "num.h"
 #include "phase.h"
 #include "profile.h"
+#include "prom.h"
 #include "replay.h"
 #include "url.h"
 #include "version.h"
@@ -31,6 +39,8 @@
 #define GEN_CATCHUP_MAX_S 2        /* after a longer stall the schedule restarts */
 #define GEN_STOP_GRACE_S 3         /* wait this long for replies in flight when stopping */
 #define GEN_SEEDED_START_TS 1767225600000LL /* 2026-01-01T00:00:00Z: ts origin when --seed is set */
+#define GEN_HISTORY_MAX 100000000  /* largest --history */
+#define GEN_HISTORY_PREFIX_MAX 128 /* longest --history-prefix */
 
 struct gen_conf {
     const char *redis;
@@ -51,6 +61,11 @@ struct gen_conf {
     int has_seed;
     int64_t start_ts;
     int has_start_ts;
+    const char *http;
+    long http_max_conns;
+    long http_timeout;
+    long history;
+    const char *history_prefix;
 };
 
 enum gen_pace {
@@ -61,6 +76,7 @@ enum gen_pace {
 
 struct gen_series {
     char name[CODEC_SERIES_MAX + 1];
+    char history_key[GEN_HISTORY_PREFIX_MAX + CODEC_SERIES_MAX + 1]; /* <prefix><name> */
     char unit[CODEC_UNIT_MAX + 1];
     enum codec_value_key key;
     struct phase_gen pg;
@@ -79,6 +95,7 @@ struct gen {
     size_t nseries;
     enum gen_pace pace;
     struct point next;       /* the point waiting for its turn, when has_next */
+    size_t next_index;       /* its series' index in series[] */
     int has_next;
     uint64_t fetched;        /* points taken from the source so far */
     uint64_t t0_ns;          /* monotonic time the schedule starts from */
@@ -95,6 +112,13 @@ struct gen {
     /* counters */
     uint64_t made, sent, dropped, bad_rows, last_made;
     uint64_t last_stats_ns;
+    /* --http, --history */
+    struct addr http_addr;
+    struct httpd *httpd;
+    uint64_t start_ns;
+    uint64_t last_point_ns; /* when the last point was made (only kept with --http) */
+    char history_len_text[24];
+    uint64_t history_added, history_failed, history_dropped;
     int started;  /* the pump has run: the first connection came up (or --stdout) */
     int stopping;
     int exit_code;
@@ -177,12 +201,24 @@ static const struct cfg_opt gen_opts[] = {
      "seconds between stats lines, 0 = none (default 10)", 0, 86400, NULL, NULL},
     {"log-level", CFG_STRING, O(log_level), "BLIP_LOG_LEVEL", "LEVEL",
      "error, warn, info or debug (default info)", 0, 16, NULL, NULL},
+    {"http", CFG_STRING, O(http), "BLIP_HTTP", "[ADDR:]PORT",
+     "serve /health and /metrics here; PORT alone = 127.0.0.1 (default off)", 0, 300, NULL, NULL},
+    {"http-max-conns", CFG_INT, O(http_max_conns), "BLIP_HTTP_MAX_CONNS", "N",
+     "HTTP connections at once; more get 503 (default 64)", 1, HTTPD_MAX_CONNS_LIMIT, NULL, NULL},
+    {"http-timeout", CFG_INT, O(http_timeout), "BLIP_HTTP_TIMEOUT", "SECONDS",
+     "HTTP read/write/idle timeout (default 10)", 1, HTTPD_TIMEOUT_MAX_S, NULL, NULL},
+    {"history", CFG_INT, O(history), "BLIP_HISTORY", "N",
+     "also add each point to the stream <prefix><series>, keeping about N (default 0 = off)", 0,
+     GEN_HISTORY_MAX, NULL, NULL},
+    {"history-prefix", CFG_STRING, O(history_prefix), "BLIP_HISTORY_PREFIX", "PREFIX",
+     "prefix of the per-series point streams (default blip:points:)", 0, GEN_HISTORY_PREFIX_MAX,
+     NULL, NULL},
 };
 #undef O
 #define GEN_NOPTS (sizeof gen_opts / sizeof gen_opts[0])
 
 static void gen_usage(void) {
-    static char buf[8192];
+    static char buf[16384];
     cfg_help(gen_opts, GEN_NOPTS, buf, sizeof buf);
     printf("usage: " PROG " [flags]\n"
            "Simulates a web server's response times in phases (NORMAL, RAMP_UP, HIGH, RAMP_DOWN)\n"
@@ -375,7 +411,8 @@ static int gen_fetch(struct gen *g) {
         if (gen_replay_next(g, &g->next) != 0)
             return -1;
     } else {
-        gen_simulate(g, g->fetched % g->nseries, &g->next);
+        g->next_index = g->fetched % g->nseries;
+        gen_simulate(g, g->next_index, &g->next);
     }
     g->fetched++;
     g->has_next = 1;
@@ -406,6 +443,33 @@ static uint64_t gen_due_ns(const struct gen *g) {
 
 static void gen_stop(struct gen *g);
 
+static void gen_history_cb(struct conn *c, void *r, void *arg) {
+    struct gen *g = arg;
+    const redisReply *reply = r;
+    (void)c;
+    if (reply && reply->type != REDIS_REPLY_ERROR) {
+        g->history_added++;
+        return;
+    }
+    g->history_failed++;
+    if (reply && log_ratelimit_allow(&g->rl, clock_mono_ms(), NULL))
+        log_warn("XADD refused: %s", reply->str);
+}
+
+/* XADD <prefix><series> MAXLEN ~ N * json <point>, unless Redis is away or busy (counted). */
+static void gen_history_add(struct gen *g, const struct gen_series *s, const char *json,
+                            size_t len) {
+    const char *argv[8] = {"XADD", s->history_key, "MAXLEN", "~", g->history_len_text, "*",
+                           "json", json};
+    size_t lens[8];
+    for (int i = 0; i < 7; i++)
+        lens[i] = strlen(argv[i]);
+    lens[7] = len;
+    if (conn_pending(g->conn) >= CONN_MAX_PENDING_DEFAULT ||
+        conn_command(g->conn, gen_history_cb, g, 8, argv, lens) != 0)
+        g->history_dropped++;
+}
+
 /* Sends one point to stdout or Redis; counts it. */
 static void gen_send(struct gen *g, const struct point *p) {
     char buf[CODEC_OUT_MAX + 1];
@@ -422,10 +486,14 @@ static void gen_send(struct gen *g, const struct point *p) {
         g->sent++;
         return;
     }
+    if (g->httpd)
+        g->last_point_ns = clock_mono_ns();
     if (conn_publish(g->conn, g->conf.channel, buf, len) == 0)
         g->sent++;
     else
         g->dropped++;
+    if (g->conf.history)
+        gen_history_add(g, &g->series[g->next_index], buf, len);
 }
 
 static void gen_wait(struct gen *g, uint64_t ns) {
@@ -489,12 +557,18 @@ static void gen_log_stats(struct gen *g, const char *what) {
                  (unsigned long long)g->bad_rows);
     } else {
         const struct conn_counters *c = conn_counters(g->conn);
+        char tail[128] = "";
+        if (g->conf.history)
+            snprintf(tail, sizeof tail, " history=%llu history_dropped=%llu history_failed=%llu",
+                     (unsigned long long)g->history_added,
+                     (unsigned long long)g->history_dropped,
+                     (unsigned long long)g->history_failed);
         log_info("%s: points=%llu (%.0f/s) published=%llu dropped=%llu failed=%llu "
-                 "no_subscribers=%llu reconnects=%llu bad_rows=%llu",
+                 "no_subscribers=%llu reconnects=%llu bad_rows=%llu%s",
                  what, (unsigned long long)g->made, rate, (unsigned long long)c->published,
                  (unsigned long long)g->dropped, (unsigned long long)c->failed,
                  (unsigned long long)c->no_receivers, (unsigned long long)c->reconnects,
-                 (unsigned long long)g->bad_rows);
+                 (unsigned long long)g->bad_rows, tail);
     }
     g->last_made = g->made;
     g->last_stats_ns = now;
@@ -521,6 +595,8 @@ static void gen_stop(struct gen *g) {
     if (g->stopping)
         return;
     g->stopping = 1;
+    httpd_free(g->httpd); /* its listener would keep the loop going */
+    g->httpd = NULL;
     event_del(g->pump);
     event_del(g->stats);
     event_del(g->sigint);
@@ -563,7 +639,76 @@ static void gen_conn_event(struct conn *c, enum conn_event ev, const char *detai
     }
 }
 
+/* ---- HTTP: /health, /metrics ---- */
+
+static double gen_age_s(uint64_t since_ns) {
+    return since_ns ? (double)(clock_mono_ns() - since_ns) / 1e9 : NAN;
+}
+
+static int gen_http_health(const char *query, struct sbuf *body, const char **type, void *arg) {
+    struct gen *g = arg;
+    struct health_conn conn = {"publisher", g->conn && conn_is_ready(g->conn)};
+    struct health h = {PROG,     BLIP_VERSION, gen_age_s(g->start_ns), &conn, g->conn ? 1 : 0,
+                       -1,       NULL,         g->stopping,            g->made,
+                       gen_age_s(g->last_point_ns)};
+    (void)query;
+    (void)type;
+    return health_json(&h, body);
+}
+
+static int gen_http_metrics(const char *query, struct sbuf *body, const char **type, void *arg) {
+    struct gen *g = arg;
+    struct genstats st;
+    (void)query;
+    memset(&st, 0, sizeof st);
+    st.version = BLIP_VERSION;
+    st.uptime_s = gen_age_s(g->start_ns);
+    st.made = g->made;
+    st.published = g->sent;
+    st.dropped = g->dropped;
+    st.bad_rows = g->bad_rows;
+    st.series = g->nseries;
+    st.connected = -1;
+    if (g->conn) {
+        const struct conn_counters *c = conn_counters(g->conn);
+        st.published = c->published;
+        st.failed = c->failed;
+        st.no_receivers = c->no_receivers;
+        st.reconnects = c->reconnects;
+        st.connected = conn_is_ready(g->conn);
+        st.pending = conn_pending(g->conn);
+    }
+    st.history = g->conf.history > 0;
+    st.history_added = g->history_added;
+    st.history_failed = g->history_failed;
+    st.history_dropped = g->history_dropped;
+    genstats_render(&st, body);
+    httpd_metrics(g->httpd, body);
+    *type = PROM_CONTENT_TYPE;
+    return 200;
+}
+
+static const struct httpd_route gen_routes[] = {
+    {"/health", gen_http_health},
+    {"/metrics", gen_http_metrics},
+};
+
 /* ---- start-up ---- */
+
+/* Checks --http and --history; names the per-series streams. */
+static void gen_configure_ops(struct gen *g) {
+    char err[CFG_ERR_MAX], line[CFG_ERR_MAX + 16];
+    if (g->conf.http && addr_parse_listen(g->conf.http, &g->http_addr, err, sizeof err) != 0) {
+        snprintf(line, sizeof line, "--http: %s", err);
+        gen_die_usage(line);
+    }
+    if (g->conf.history && g->conf.to_stdout)
+        gen_die_usage("--history: needs Redis, not with --stdout");
+    snprintf(g->history_len_text, sizeof g->history_len_text, "%ld", g->conf.history);
+    for (size_t i = 0; i < g->nseries; i++)
+        snprintf(g->series[i].history_key, sizeof g->series[i].history_key, "%s%s",
+                 g->conf.history_prefix, g->series[i].name);
+}
 
 static void gen_configure(struct gen *g, int argc, char **argv, char **envp) {
     struct gen_conf *c = &g->conf;
@@ -580,6 +725,9 @@ static void gen_configure(struct gen *g, int argc, char **argv, char **envp) {
     c->base = c->noise = c->high_offset = c->spike_prob = c->spike_scale = NAN;
     c->stats_interval = 10;
     c->log_level = "info";
+    c->http_max_conns = HTTPD_MAX_CONNS_DEFAULT;
+    c->http_timeout = HTTPD_TIMEOUT_DEFAULT_S;
+    c->history_prefix = "blip:points:";
     switch (cfg_parse(gen_opts, GEN_NOPTS, c, argc, argv, envp, pos, 0, &npos, err, sizeof err)) {
     case CFG_OK:
         break;
@@ -628,6 +776,44 @@ static void gen_open_replay(struct gen *g) {
     g->replay_first = 1;
 }
 
+/* Starts --http. Returns 0, or -1 (logged). */
+static int gen_start_http(struct gen *g) {
+    struct httpd_limits lim = {(size_t)g->conf.http_max_conns, (int)g->conf.http_timeout};
+    char err[256];
+    if (!g->conf.http)
+        return 0;
+    g->httpd = httpd_new(g->base, &g->http_addr, &lim, gen_routes,
+                         sizeof gen_routes / sizeof gen_routes[0], g, err, sizeof err);
+    if (!g->httpd) {
+        log_error("--http: %s", err);
+        return -1;
+    }
+    log_info(strchr(g->http_addr.host, ':') ? "HTTP on http://[%s]:%d/ (health, metrics)"
+                                            : "HTTP on http://%s:%d/ (health, metrics)",
+             g->http_addr.host, g->http_addr.port);
+    return 0;
+}
+
+/* Connects, runs the loop until the run is complete or a signal stops it, logs the final line. */
+static void gen_run(struct gen *g) {
+    if (!g->conf.to_stdout) {
+        g->conn = conn_new(g->base, &g->url, "publisher", gen_conn_event, g);
+        conn_start(g->conn);
+        log_info("publishing %zu series on \"%s\" at %s", g->nseries, g->conf.channel,
+                 g->pace == GEN_PACE_FAST ? "full speed" : "a steady pace");
+        if (g->conf.history)
+            log_info("keeping about %ld points per series in streams \"%s<series>\"",
+                     g->conf.history, g->conf.history_prefix);
+    }
+    g->t0_ns = g->last_stats_ns = clock_mono_ns();
+    if (g->conf.to_stdout) {
+        g->started = 1;
+        event_active(g->pump, EV_TIMEOUT, 0);
+    }
+    event_base_dispatch(g->base);
+    gen_log_stats(g, "final");
+}
+
 int main(int argc, char **argv, char **envp) {
     static struct gen g;
     struct timeval stats_tv;
@@ -635,6 +821,7 @@ int main(int argc, char **argv, char **envp) {
     gen_configure(&g, argc, argv, envp);
     gen_open_replay(&g);
     gen_setup_series(&g);
+    gen_configure_ops(&g);
     signal(SIGPIPE, SIG_IGN);
     if (g.conf.to_stdout)
         setvbuf(stdout, NULL, _IOFBF, 1 << 16);
@@ -660,20 +847,12 @@ int main(int argc, char **argv, char **envp) {
         stats_tv.tv_usec = (suseconds_t)((g.conf.stats_interval - (double)stats_tv.tv_sec) * 1e6);
         event_add(g.stats, &stats_tv);
     }
-    if (!g.conf.to_stdout) {
-        g.conn = conn_new(g.base, &g.url, "publisher", gen_conn_event, &g);
-        conn_start(g.conn);
-        log_info("publishing %zu series on \"%s\" at %s", g.nseries, g.conf.channel,
-                 g.pace == GEN_PACE_FAST ? "full speed" : "a steady pace");
-    }
-    g.t0_ns = g.last_stats_ns = clock_mono_ns();
-    if (g.conf.to_stdout) {
-        g.started = 1;
-        event_active(g.pump, EV_TIMEOUT, 0);
-    }
-    event_base_dispatch(g.base);
-
-    gen_log_stats(&g, "final");
+    g.start_ns = clock_mono_ns();
+    if (gen_start_http(&g) != 0)
+        g.exit_code = 1;
+    else
+        gen_run(&g);
+    httpd_free(g.httpd);
     conn_free(g.conn);
     event_free(g.pump);
     event_free(g.stats);

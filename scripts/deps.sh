@@ -8,7 +8,7 @@ what=${1:-all}
 
 BUILD_PKGS="gcc make pkg-config libc6-dev libhiredis-dev libevent-dev libcjson-dev libncurses-dev"
 RUN_PKGS="redis-server redis-tools procps"
-TEST_PKGS="libcmocka-dev tmux valgrind curl"
+TEST_PKGS="libcmocka-dev tmux valgrind curl jq prometheus"
 
 case "$what" in
 build) pkgs="$BUILD_PKGS" ;;

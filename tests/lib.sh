@@ -4,6 +4,7 @@
 set -u
 
 BLIP_BIN=${BLIP_BIN:-$(cd "$(dirname "$0")/../../bin" && pwd)}
+BLIP_HELPERS=${BLIP_HELPERS:-$(cd "$(dirname "$0")/../../build/tests/helpers" 2>/dev/null && pwd)}
 TEST_NAME=$(basename "$0" .sh)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/blip-$TEST_NAME.XXXXXX")
 PIDS=""
@@ -51,14 +52,29 @@ wait_for() {
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# pick_port: prints a free loopback port (for an HTTP endpoint or a test receiver).
+pick_port() {
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        p=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 30000))
+        if port_free "$p"; then echo "$p"; return 0; fi
+    done
+    return 1
+}
+
+# http_code URL [curl args...]: the status code of a request; the body goes to $WORK/body.
+http_code() {
+    u=$1
+    shift
+    curl -s -o "$WORK/body" -w '%{http_code}' "$@" "$u"
+}
+
 # start_redis [redis-server args...]: a private redis-server on a free loopback port.
 # Sets REDIS_PORT, REDIS_PID, REDIS_URL. Keeps the port across restart_redis.
 start_redis() {
+    chosen=""
     if [ -z "${REDIS_PORT:-}" ]; then
-        for _ in 1 2 3 4 5 6 7 8 9 10; do
-            p=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 30000))
-            if port_free "$p"; then REDIS_PORT=$p; break; fi
-        done
+        REDIS_PORT=$(pick_port)
+        chosen=1
     fi
     REDIS_ARGS="$*"
     redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
@@ -67,7 +83,18 @@ start_redis() {
     track "$REDIS_PID"
     REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
     export REDIS_URL
-    wait_for 10 rping || { echo "# redis-server did not start"; cat "$WORK/redis.log"; return 1; }
+    if ! wait_for 10 rping; then
+        # a port that looked free was taken meanwhile (other programs share this machine)
+        if [ -n "$chosen" ] && ! kill -0 "$REDIS_PID" 2>/dev/null && [ "${REDIS_TRIES:-0}" -lt 3 ]; then
+            REDIS_TRIES=$((${REDIS_TRIES:-0} + 1))
+            REDIS_PORT=""
+            start_redis "$@"
+            return
+        fi
+        echo "# redis-server did not start"
+        cat "$WORK/redis.log"
+        return 1
+    fi
 }
 
 stop_redis() {

@@ -6,7 +6,8 @@
 BUILD=${BUILD:-build}
 BIN=${BIN:-bin}
 BLIP_BIN=$(cd "$BIN" && pwd) || exit 1
-export BLIP_BIN
+BLIP_HELPERS=$(cd "$BUILD/tests/helpers" 2>/dev/null && pwd)
+export BLIP_BIN BLIP_HELPERS
 out=tests/out
 mkdir -p "$out"
 passed=0

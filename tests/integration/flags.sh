@@ -82,6 +82,42 @@ cases=(
     "$D|--control=|--control: expected a non-empty value"
     "$D|--config-key|--config-key: missing value"
     "$D|--no-persist=2|--no-persist: expected 1/0, true/false, yes/no or on/off"
+    "$D|--http|--http: missing value"
+    "$D|--http 0|--http: bad port \"0\" (expected 1..65535)"
+    "$D|--http localhost|--http: expected [HOST]:PORT, got \"localhost\""
+    "$D|--http [::1:80|--http: bad IPv6 address in \"[::1:80\""
+    "$D|--http bad_host!:80|--http: bad host \"bad_host!\""
+    "$D|--http-max-conns 0|--http-max-conns: expected an integer 1..10000, got \"0\""
+    "$D|--http-timeout 0|--http-timeout: expected an integer 1..3600, got \"0\""
+    "$D|--metrics-per-series 1001|--metrics-per-series: expected an integer 0..1000"
+    "$D|--metrics-per-series -1|--metrics-per-series: expected an integer 0..1000"
+    "$D|--history-len 0|--history-len: expected an integer 1..100000000"
+    "$D|--history-key=|--history-key: expected a non-empty value"
+    "$D|--history-episodes-key|--history-episodes-key: missing value"
+    "$D|--no-history=perhaps|--no-history: expected 1/0, true/false, yes/no or on/off"
+    "$D|--alert-exec=|--alert-exec: expected a non-empty value"
+    "$D|--alert-rate 0|--alert-rate: expected an integer 1..10000, got \"0\""
+    "$D|--alert-rate 10001|--alert-rate: expected an integer 1..10000"
+    "$D|--alert-timeout 0|--alert-timeout: expected a number 0.001..3600, got \"0\""
+    "$D|--alert-timeout soon|--alert-timeout: expected a number"
+    "$D|--alert-on always|--alert-on: expected one of episode|anomaly, got \"always\""
+    "$D|--webhook https://hooks.example/x|--webhook: https:// is not supported (blip has no TLS library)"
+    "$D|--webhook hooks.example/x|--webhook: expected http://HOST[:PORT][/PATH]"
+    "$D|--webhook http://h:0/|--webhook: bad port \"0\""
+    "$D|--webhook http://u:p@h/|--webhook: user info in the URL is not supported"
+    "$D|--webhook-timeout 0|--webhook-timeout: expected an integer 1..300"
+    "$D|--webhook-retries 11|--webhook-retries: expected an integer 0..10, got \"11\""
+    "$D|--http 8080 --input x.csv|--http: only in live mode, not with --input"
+    "$D|--alert-exec true --input x.csv|--alert-exec: only in live mode, not with --input"
+    "$D|--webhook http://h/ --input x.csv|--webhook: only in live mode, not with --input"
+    "$G|--http 70000|--http: bad port \"70000\" (expected 1..65535)"
+    "$G|--http :|--http: bad port \"\""
+    "$G|--http-max-conns x|--http-max-conns: expected an integer 1..10000"
+    "$G|--http-timeout 3601|--http-timeout: expected an integer 1..3600"
+    "$G|--history -1|--history: expected an integer 0..100000000"
+    "$G|--history lots|--history: expected an integer"
+    "$G|--history 10 --stdout|--history: needs Redis, not with --stdout"
+    "$G|--history-prefix=|--history-prefix: expected a non-empty value"
 )
 for c in "${cases[@]}"; do
     IFS='|' read -r prog args want <<<"$c"
@@ -107,6 +143,25 @@ check_eq "bad BLIP_WINDOW exits 2" 2 $?
 check "the message names BLIP_WINDOW" grep -q 'BLIP_WINDOW: expected an integer 2..100000' "$WORK/err"
 REDIS_URL=nope "$D" >/dev/null 2>"$WORK/err" </dev/null
 check_eq "bad REDIS_URL exits 2" 2 $?
+BLIP_ALERT_RATE=0 "$D" >/dev/null 2>"$WORK/err" </dev/null
+check_eq "bad BLIP_ALERT_RATE exits 2" 2 $?
+check "the message names BLIP_ALERT_RATE" grep -q 'BLIP_ALERT_RATE: expected an integer 1..10000' "$WORK/err"
+BLIP_HISTORY=x "$G" --count 1 >/dev/null 2>"$WORK/err" </dev/null
+check_eq "bad BLIP_HISTORY exits 2" 2 $?
+check "the message names BLIP_HISTORY" grep -q 'BLIP_HISTORY: expected an integer' "$WORK/err"
+BLIP_WEBHOOK=https://x/ "$D" >/dev/null 2>"$WORK/err" </dev/null
+check_eq "BLIP_WEBHOOK with https exits 2" 2 $?
+check "and says https is not supported" grep -q 'https:// is not supported' "$WORK/err"
+# BLIP_HTTP turns the endpoint on: with no Redis to talk to, /health answers 503 with the reason
+HP=$(pick_port)
+BLIP_HTTP=$HP "$D" --redis redis://127.0.0.1:1 2>"$WORK/envhttp.log" </dev/null &
+EP=$!
+track $EP
+unavailable() { [ "$(http_code "http://127.0.0.1:$HP/health")" = 503 ]; }
+check "BLIP_HTTP serves /health" wait_for 10 unavailable
+check "503 names the missing Redis connection" grep -q '"reason":"redis subscriber not connected"' "$WORK/body"
+stop_pid $EP
+check_eq "and the detector still stops cleanly" 0 "$STOP_RC"
 # flags beat the environment
 out=$(BLIP_SERIES=envname "$G" --stdout --count 1 --seed 1 --series flagname 2>/dev/null)
 check "a flag beats its environment variable" grep -q '"series":"flagname"' <<<"$out"
@@ -123,12 +178,15 @@ for prog in "$G" "$D"; do
     check "$n --version prints name and version" grep -qE "^$n [0-9]+\.[0-9]+\.[0-9]+$" "$WORK/ver"
 done
 for f in redis channel rate count seed series series-count profile phases base noise high-offset \
-    spike-prob spike-scale start-ts stdout replay speed stats-interval log-level; do
+    spike-prob spike-scale start-ts stdout replay speed stats-interval log-level http \
+    http-max-conns http-timeout history history-prefix; do
     "$G" --help | grep -q -- "--$f" && ok "generator --help documents --$f" || not_ok "generator --help lacks --$f"
 done
 for f in redis in out episodes control config-key no-persist algo window warmup threshold alpha \
     min-std cusum-k hst-trees hst-depth seed min-duration cooldown gap end-threshold report \
-    max-series max-pending input output stats-interval log-level; do
+    max-series max-pending input output stats-interval log-level http http-max-conns http-timeout \
+    metrics-per-series history-key history-episodes-key history-len no-history alert-exec alert-on \
+    alert-rate alert-timeout webhook webhook-timeout webhook-retries; do
     "$D" --help | grep -q -- "--$f" && ok "detector --help documents --$f" || not_ok "detector --help lacks --$f"
 done
 finish
