@@ -29,6 +29,7 @@
 #include "httpd.h"
 #include "log.h"
 #include "num.h"
+#include "probe.h"
 #include "offline.h"
 #include "prom.h"
 #include "recent.h"
@@ -68,6 +69,7 @@ struct det_conf {
     const char *input;
     const char *output;
     const char *log_level;
+    const char *probe; /* --probe target, or NULL */
     int algo;
     int report;        /* -1: default */
     long window;       /* 0: the algorithm's default */
@@ -255,6 +257,9 @@ static const struct cfg_opt det_opts[] = {
      NULL},
     {"stats-interval", CFG_DOUBLE, O(stats_interval), "BLIP_STATS_INTERVAL", "SECONDS",
      "seconds between stats lines, 0 = none (default 10)", 0, 86400, NULL, NULL},
+    {"probe", CFG_STRING, O(probe), NULL, "[ADDR:]PORT",
+     "ask a running blip's --http /health and exit 0 if healthy, 1 if not (container probes)", 0,
+     300, NULL, NULL},
     {"log-level", CFG_STRING, O(log_level), "BLIP_LOG_LEVEL", "LEVEL",
      "error, warn, info or debug (default info)", 0, 16, NULL, NULL},
     {"http", CFG_STRING, O(http), "BLIP_HTTP", "[ADDR:]PORT",
@@ -1005,6 +1010,8 @@ static void det_configure(struct det *d, int argc, char **argv, char **envp,
     case CFG_ERROR:
         det_die_usage(err);
     }
+    if (c->probe)
+        exit(probe_main(PROG, c->probe));
     if (npos == 1) {
         if (score_algo_parse(pos[0], &algo) != 0) {
             snprintf(line, sizeof line,

@@ -23,6 +23,7 @@
 #include "httpd.h"
 #include "log.h"
 #include "num.h"
+#include "probe.h"
 #include "phase.h"
 #include "profile.h"
 #include "prom.h"
@@ -49,6 +50,7 @@ struct gen_conf {
     const char *phases;
     const char *replay;
     const char *log_level;
+    const char *probe; /* --probe target, or NULL */
     double rate;
     double speed; /* NAN when not given */
     long count;
@@ -199,6 +201,9 @@ static const struct cfg_opt gen_opts[] = {
      NULL, NULL},
     {"stats-interval", CFG_DOUBLE, O(stats_interval), "BLIP_STATS_INTERVAL", "SECONDS",
      "seconds between stats lines, 0 = none (default 10)", 0, 86400, NULL, NULL},
+    {"probe", CFG_STRING, O(probe), NULL, "[ADDR:]PORT",
+     "ask a running blip's --http /health and exit 0 if healthy, 1 if not (container probes)", 0,
+     300, NULL, NULL},
     {"log-level", CFG_STRING, O(log_level), "BLIP_LOG_LEVEL", "LEVEL",
      "error, warn, info or debug (default info)", 0, 16, NULL, NULL},
     {"http", CFG_STRING, O(http), "BLIP_HTTP", "[ADDR:]PORT",
@@ -740,6 +745,8 @@ static void gen_configure(struct gen *g, int argc, char **argv, char **envp) {
     case CFG_ERROR:
         gen_die_usage(err);
     }
+    if (c->probe)
+        exit(probe_main(PROG, c->probe));
     if (log_level_parse(c->log_level, &level) != 0)
         gen_die_usage("--log-level: expected error, warn, info or debug");
     log_init(PROG, level);

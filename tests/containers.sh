@@ -314,6 +314,7 @@ end_subscriber() { kill "$SUB_PID" 2>/dev/null; }
 
 # anomalies_in FILE: an anomaly message arrived (the detector's JSON, not just any message).
 anomalies_in() { grep -q '"anomaly":true.*"severity":"' "$1"; }
+health_is() { [ "$(inspect "$1" '{{.State.Health.Status}}')" = "$2" ]; }
 pong() { [ "$(redis-cli -h 127.0.0.1 -p "$PORT" "$@" ping 2>&1)" = PONG ]; }
 last_stat() { docker logs "$(cid "$1")" 2>&1 | grep " $2: " | tail -n 1 | sed -n "s/.* $3=\([0-9]*\).*/\1/p"; }
 
@@ -385,13 +386,17 @@ done
 
 # The stack, configured from the environment as a user would.
 PORT=$(free_port) || bail "a free loopback port for redis"
-export BLIP_REDIS_PORT=$PORT BLIP_RATE=50 BLIP_STATS_INTERVAL=2
+export BLIP_REDIS_PORT=$PORT BLIP_RATE=50 BLIP_STATS_INTERVAL=2 BLIP_SPIKE_SCALE=30
 compose up -d >"$WORK/up.log" 2>&1 ||
     { tail -n 20 "$WORK/up.log" | sed 's/^/#   /'; bail "compose up -d starts redis, generator and detector"; }
 ok "compose up -d starts redis, generator and detector (project $PROJECT, redis on 127.0.0.1:$PORT)"
 check_eq "redis is healthy (healthcheck: redis-cli ping)" healthy "$(inspect redis '{{.State.Health.Status}}')"
 check_eq "redis is published on 127.0.0.1 only" "127.0.0.1:$PORT" \
     "$(inspect redis '{{range (index .NetworkSettings.Ports "6379/tcp")}}{{.HostIp}}:{{.HostPort}} {{end}}' | xargs)"
+check "detector becomes healthy (HEALTHCHECK: blip-detector --probe asks its /health)" \
+    wait_for 60 health_is detector healthy
+check "generator becomes healthy (HEALTHCHECK: blip-generator --probe asks its /health)" \
+    wait_for 60 health_is generator healthy
 check "detector and generator run with init as PID 1 (SIGTERM reaches the program)" \
     sh -c "[ \"$(inspect detector '{{.HostConfig.Init}}')\" = true ] && [ \"$(inspect generator '{{.HostConfig.Init}}')\" = true ]"
 

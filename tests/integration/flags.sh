@@ -118,6 +118,9 @@ cases=(
     "$G|--history lots|--history: expected an integer"
     "$G|--history 10 --stdout|--history: needs Redis, not with --stdout"
     "$G|--history-prefix=|--history-prefix: expected a non-empty value"
+    "$G|--probe nope|--probe: expected [HOST]:PORT, got \"nope\""
+    "$D|--probe :0|--probe: bad port \"0\" (expected 1..65535)"
+    "$D|--probe|--probe: missing value"
 )
 for c in "${cases[@]}"; do
     IFS='|' read -r prog args want <<<"$c"
@@ -179,14 +182,14 @@ for prog in "$G" "$D"; do
 done
 for f in redis channel rate count seed series series-count profile phases base noise high-offset \
     spike-prob spike-scale start-ts stdout replay speed stats-interval log-level http \
-    http-max-conns http-timeout history history-prefix; do
+    http-max-conns http-timeout history history-prefix probe; do
     "$G" --help | grep -q -- "--$f" && ok "generator --help documents --$f" || not_ok "generator --help lacks --$f"
 done
 for f in redis in out episodes control config-key no-persist algo window warmup threshold alpha \
     min-std cusum-k hst-trees hst-depth seed min-duration cooldown gap end-threshold report \
     max-series max-pending input output stats-interval log-level http http-max-conns http-timeout \
     metrics-per-series history-key history-episodes-key history-len no-history alert-exec alert-on \
-    alert-rate alert-timeout webhook webhook-timeout webhook-retries; do
+    alert-rate alert-timeout webhook webhook-timeout webhook-retries probe; do
     "$D" --help | grep -q -- "--$f" && ok "detector --help documents --$f" || not_ok "detector --help lacks --$f"
 done
 finish

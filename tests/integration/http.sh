@@ -150,9 +150,17 @@ check "/health turns 503 when Redis stops" wait_for 10 down
 check_eq "503 status field" unavailable "$(jq -r .status "$WORK/body")"
 check "503 reason names the connection" grep -q '"reason":"redis [a-z]* not connected"' "$WORK/body"
 check "and /metrics says the connections are down" sh -c "curl -s $BASE/metrics | grep -q '^blip_detector_redis_connected{connection=\"subscriber\"} 0'"
+"$D" --probe "$HP" >"$WORK/probe.out" 2>"$WORK/probe.err"
+check_eq "--probe exits 1 while unhealthy (the container healthcheck)" 1 $?
+check "--probe says why" grep -q '^blip-detector: unhealthy: status 503: .*not connected' "$WORK/probe.err"
 start_redis
 check "/health is 200 again after Redis is back" wait_for 20 healthy
 check_eq "and subscribed again" true "$(curl -s "$BASE/health" | jq -r .subscribed)"
+"$D" --probe "$HP" >"$WORK/probe.out" 2>"$WORK/probe.err"
+check_eq "--probe exits 0 when healthy" 0 $?
+check_eq "--probe prints one line" "blip-detector: healthy" "$(cat "$WORK/probe.out")"
+"$BLIP_BIN/blip-generator" --probe "127.0.0.1:$HP" >/dev/null 2>&1
+check_eq "the generator's --probe reads any blip's /health" 0 $?
 
 stop_pid $DET
 check_eq "detector exits 0 on SIGTERM" 0 "$STOP_RC"
