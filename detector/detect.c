@@ -14,9 +14,16 @@ static int detect_conf_check(const struct detect_conf *c, char *err, size_t errl
 }
 
 void detect_conf_default(struct detect_conf *c, enum score_algo algo) {
+    /* points of cooldown after an episode, per algorithm: from `make eval` like the scoring
+     * defaults; the detectors that flag single points need it most */
+    static const unsigned cooldown[SCORE_ALGO_COUNT] = {
+        [SCORE_SMA] = 300, [SCORE_EMA] = 300, [SCORE_MAD] = 300,  [SCORE_CUSUM] = 100,
+        [SCORE_HST] = 300, [SCORE_RESID] = 100, [SCORE_KNN] = 300,
+    };
     score_params_default(&c->score, algo);
     episode_params_default(&c->episode);
     c->episode.report = EPISODE_REPORT_EPISODES;
+    c->episode.cooldown = (unsigned)algo < SCORE_ALGO_COUNT ? cooldown[algo] : 0;
 }
 
 int detect_init(struct detect *d, const struct detect_conf *conf, size_t max_series, char *err,

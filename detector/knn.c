@@ -1,40 +1,44 @@
-/* knn.c - see knn.h. */
+/* knn.c - see knn.h.
+ * With x(a) the value a points before the newest (x(0) the newest), the squared distance at lag
+ * l is D(l) = sum over i < len of (x(i) - x(l + i))^2. When a new value arrives every index
+ * shifts by one, so D(l) gains (x(0) - x(l))^2 and loses (x(len) - x(l + len))^2. */
 #include "knn.h"
 
 #include <math.h>
 #include <string.h>
 
+#include "season.h"
 #include "xalloc.h"
 
-#define KNN_ALPHA 0.01       /* weight of a new distance in its running mean and variance */
-#define KNN_REFRESH 16       /* points between re-estimates of the scale once it is full */
-#define KNN_D_WARMUP 50      /* distances seen before standardised scores are given */
-#define KNN_D_SD_MIN 0.1     /* floor on the distances' SD, in spreads: a perfectly regular
-                              * series must change by a visible amount to score */
-#define KNN_TAIL_Q 0.9       /* spread when MAD is 0: this quantile of |x - median| ... */
-#define KNN_TAIL_Z 1.6449    /* ... divided by the same quantile of |N(0, 1)| */
+#define KNN_ALPHA 0.01    /* weight of a new distance in its running mean and variance */
+#define KNN_REFRESH 16    /* points between re-estimates of the spread once its window is full */
+#define KNN_D_WARMUP 50   /* distances seen before standardised scores are given */
+#define KNN_D_SD_MIN 0.1  /* floor on the distances' SD, in spreads: a perfectly regular series
+                           * must change by a visible amount to score */
+#define KNN_TAIL_Q 0.9    /* spread when MAD is 0: this quantile of |x - median| ... */
+#define KNN_TAIL_Z 1.6449 /* ... divided by the same quantile of |N(0, 1)| */
+#define KNN_BLOCK 16      /* values per block in the k-th smallest search (4 vectors of 4) */
 
 int knn_init(struct knn *k, size_t len, size_t memory, size_t window) {
     memset(k, 0, sizeof *k);
-    if (len < 2 || len > KNN_LEN_MAX || memory < KNN_K + len || memory > KNN_MEMORY_MAX ||
-        window < 2)
+    if (len < 2 || len > KNN_LEN_MAX || memory < KNN_K || memory > KNN_MEMORY_MAX || window < 2)
         return -1;
-    if (rb_init(&k->recent, len) != 0 || mad_init(&k->scale, window) != 0) {
-        knn_clear(k);
+    if (mad_init(&k->scale, window) != 0)
         return -1;
-    }
     k->len = len;
     k->memory = memory;
-    k->patterns = xcalloc(memory * len, sizeof *k->patterns);
+    k->cap = 2 * len + memory;
+    k->hist = xcalloc(2 * k->cap, sizeof *k->hist);
+    k->d = xcalloc(memory, sizeof *k->d);
     k->scale_age = KNN_REFRESH;
     return 0;
 }
 
 void knn_clear(struct knn *k) {
-    rb_clear(&k->recent);
     mad_clear(&k->scale);
-    xfree(k->patterns);
-    k->patterns = NULL;
+    xfree(k->hist);
+    xfree(k->d);
+    k->hist = k->d = NULL;
 }
 
 static void knn_estimate(struct knn *k, double floor_abs, double floor_rel) {
@@ -55,73 +59,176 @@ static void knn_estimate(struct knn *k, double floor_abs, double floor_rel) {
     k->scale_age = 1;
 }
 
-/* Root-mean-square distance (raw units) from p to its KNN_K-th nearest stored pattern, skipping
- * the len - 1 newest (they overlap p). Keeps the KNN_K smallest squared distances in a tiny
- * sorted array; a pattern is abandoned as soon as it is farther than the current k-th. */
-static double knn_distance(const struct knn *k, const double *p) {
-    double best[KNN_K];
-    size_t usable = k->stored > k->len - 1 ? k->stored - (k->len - 1) : 0;
-    size_t nbest = 0;
+/* Appends x to the history; returns the pointer to it: p[-a] is the value a points older. */
+static const double *knn_append(struct knn *k, double x) {
+    k->hist[k->pos] = x;
+    k->hist[k->pos + k->cap] = x;
+    k->pos = k->pos + 1 == k->cap ? 0 : k->pos + 1;
+    k->count++;
+    return &k->hist[(k->pos == 0 ? k->cap : k->pos) - 1 + k->cap];
+}
 
-    for (size_t j = 0; j < usable; j++) {
-        /* the j-th oldest stored pattern */
-        size_t slot = (k->head + k->memory - k->stored + j) % k->memory;
-        const double *q = &k->patterns[slot * k->len];
-        double d = 0, limit = nbest == KNN_K ? best[KNN_K - 1] : INFINITY;
-        for (size_t i = 0; i < k->len && d < limit; i++) {
-            double e = p[i] - q[i];
-            d += e * e;
+/* Lags whose older pattern is complete (needs lag + len values). */
+static size_t knn_valid(const struct knn *k) {
+    uint64_t room = k->count >= 2 * k->len ? k->count - 2 * k->len + 1 : 0;
+    return room < k->memory ? (size_t)room : k->memory;
+}
+
+/* d[] is kept largest lag first, d[i] = D(len + memory - 1 - i), so the steady-state update
+ * reads both value windows forwards. */
+static double *knn_at(const struct knn *k, size_t j) { return &k->d[k->memory - 1 - j]; }
+
+/* Recomputes every complete D(l) from the values. */
+static void knn_exact(struct knn *k, const double *x) {
+    size_t valid = knn_valid(k);
+    for (size_t j = 0; j < valid; j++) {
+        const double *older = x - (k->len + j);
+        double s = 0;
+        for (size_t i = 0; i < k->len; i++) {
+            double e = x[-(ptrdiff_t)i] - older[-(ptrdiff_t)i];
+            s += e * e;
         }
-        if (d >= limit)
-            continue;
-        {
-            size_t at = nbest < KNN_K ? nbest++ : KNN_K - 1;
-            while (at > 0 && best[at - 1] > d) {
-                best[at] = best[at - 1];
-                at--;
-            }
-            best[at] = d;
+        *knn_at(k, j) = s;
+    }
+    k->since_exact = 0;
+}
+
+/* Four doubles at a time: GCC and Clang lower these vector types to the machine's SIMD (SSE2 on
+ * x86-64, NEON on arm64) or to scalar code. knn_v4u reads and writes lanes at any 8-byte
+ * alignment, and may alias plain doubles. */
+typedef double knn_v4 __attribute__((vector_size(4 * sizeof(double))));
+typedef double knn_v4u __attribute__((vector_size(4 * sizeof(double)), aligned(8), may_alias));
+typedef long long knn_m4 __attribute__((vector_size(4 * sizeof(long long))));
+
+/* Lane-wise minimum, branch-free: a compare mask selects the bits of a or of b. (A macro: a
+ * function taking 32-byte vectors by value would depend on the AVX calling convention.) */
+#define KNN_MIN4(a, b) ((knn_v4)((((a) < (b)) & (knn_m4)(a)) | (~((a) < (b)) & (knn_m4)(b))))
+
+/* The steady-state update as one forward pass: walking from the largest lag down makes both
+ * value windows ascend in memory. */
+static void knn_slide_all(double *restrict d, const double *restrict older_in,
+                          const double *restrict older_out, double in, double out, size_t M) {
+    const knn_v4 vin = {in, in, in, in}, vout = {out, out, out, out};
+    size_t i = 0;
+    for (; i + 4 <= M; i += 4) {
+        knn_v4 a = vin - *(const knn_v4u *)(older_in + i);
+        knn_v4 b = vout - *(const knn_v4u *)(older_out + i);
+        *(knn_v4u *)(d + i) += a * a - b * b;
+    }
+    for (; i < M; i++) {
+        double a = in - older_in[i];
+        double b = out - older_out[i];
+        d[i] += a * a - b * b;
+    }
+}
+
+/* Brings every D(l) up to the newest value x[0], one term in and one out. */
+static void knn_slide(struct knn *k, const double *x) {
+    size_t L = k->len, M = k->memory;
+    double in = x[0], out = x[-(ptrdiff_t)L];
+    if (k->count > 2 * L + M) { /* steady state: every lag gains and loses a term */
+        knn_slide_all(k->d, x - (L + M - 1), x - (2 * L + M - 1), in, out, M);
+        return;
+    }
+    for (size_t j = 0; j < M; j++) {
+        uint64_t lag = L + j;
+        if (lag < k->count) {
+            double a = in - x[-(ptrdiff_t)lag];
+            *knn_at(k, j) += a * a;
+        }
+        if (lag + L < k->count) {
+            double b = out - x[-(ptrdiff_t)(lag + L)];
+            *knn_at(k, j) -= b * b;
         }
     }
-    return nbest == KNN_K ? sqrt(best[KNN_K - 1] / (double)k->len) : NAN;
+}
+
+/* Inserts v into the sorted best[0..*n) of at most KNN_K values. */
+static void knn_keep(double *best, size_t *n, double v) {
+    size_t at;
+    if (*n == KNN_K && v >= best[KNN_K - 1])
+        return;
+    at = *n < KNN_K ? (*n)++ : KNN_K - 1;
+    while (at > 0 && best[at - 1] > v) {
+        best[at] = best[at - 1];
+        at--;
+    }
+    best[at] = v;
+}
+
+/* The KNN_K-th smallest of d[0..n), or NAN when n < KNN_K. The minimum of each block of
+ * KNN_BLOCK values is found first (a branch-free pass); the KNN_K smallest values all lie in
+ * blocks whose minimum is at most the KNN_K-th smallest block minimum, so only those blocks are
+ * searched value by value. */
+static double knn_kth(const double *d, size_t n) {
+    double best[KNN_K], bmin_best[KNN_K], bmin[KNN_MEMORY_MAX / KNN_BLOCK + 1];
+    size_t nbest = 0, nb = 0, blocks = (n + KNN_BLOCK - 1) / KNN_BLOCK;
+    if (n < KNN_K)
+        return NAN;
+    for (size_t b = 0; b < blocks; b++) {
+        size_t start = b * KNN_BLOCK, end = start + KNN_BLOCK < n ? start + KNN_BLOCK : n;
+        double m;
+        if (end - start == KNN_BLOCK) {
+            const knn_v4u *v = (const knn_v4u *)(d + start);
+            knn_v4 v0 = v[0], v1 = v[1], v2 = v[2], v3 = v[3];
+            knn_v4 p01 = KNN_MIN4(v0, v1), p23 = KNN_MIN4(v2, v3);
+            knn_v4 q = KNN_MIN4(p01, p23);
+            double m01 = q[0] < q[1] ? q[0] : q[1], m23 = q[2] < q[3] ? q[2] : q[3];
+            m = m01 < m23 ? m01 : m23;
+        } else {
+            m = d[start];
+            for (size_t j = start + 1; j < end; j++)
+                m = d[j] < m ? d[j] : m;
+        }
+        bmin[b] = m;
+        knn_keep(bmin_best, &nb, m);
+    }
+    for (size_t b = 0; b < blocks; b++) {
+        size_t end = (b + 1) * KNN_BLOCK < n ? (b + 1) * KNN_BLOCK : n;
+        if (nb == KNN_K && bmin[b] > bmin_best[KNN_K - 1])
+            continue;
+        for (size_t j = b * KNN_BLOCK; j < end; j++)
+            knn_keep(best, &nbest, d[j]);
+    }
+    return best[KNN_K - 1];
 }
 
 void knn_push(struct knn *k, double x, size_t warmup, double floor_abs, double floor_rel,
-              struct knn_result *out) {
-    double p[KNN_LEN_MAX], evicted, d;
+              const double *range, struct knn_result *out) {
+    const double *h;
+    size_t valid;
+    double d2, d;
 
     memset(out, 0, sizeof *out);
-    rb_push(&k->recent, x, &evicted);
-    mad_push(&k->scale, x);
-    if (k->recent.len < k->len)
+    h = knn_append(k, x);
+    if (++k->since_exact >= KNN_EXACT)
+        knn_exact(k, h);
+    else
+        knn_slide(k, h);
+    valid = knn_valid(k);
+    if (valid < KNN_K || mad_len(&k->scale) < 2) {
+        mad_push(&k->scale, x);
         return;
-    knn_estimate(k, floor_abs, floor_rel);
-    /* patterns are stored raw: the centre cancels in a difference, and dividing by the spread
-     * of now keeps old and new patterns on one scale when the spread moves */
-    for (size_t i = 0; i < k->len; i++)
-        p[i] = rb_get(&k->recent, i);
-    d = knn_distance(k, p) / k->spread;
-    if (!isnan(d)) {
-        if (k->d_n >= KNN_D_WARMUP && k->stored >= warmup) {
-            double sd = sqrt(k->d_var);
-            if (sd < KNN_D_SD_MIN)
-                sd = KNN_D_SD_MIN;
-            out->ready = 1;
-            out->distance = d;
-            out->score = (d - k->d_mean) / sd;
-            if (out->score < 0)
-                out->score = 0;
-        }
-        if (k->d_n++ == 0) {
-            k->d_mean = d;
-        } else {
-            double e = d - k->d_mean;
-            k->d_mean += KNN_ALPHA * e;
-            k->d_var = (1 - KNN_ALPHA) * (k->d_var + KNN_ALPHA * e * e);
-        }
     }
-    memcpy(&k->patterns[k->head * k->len], p, k->len * sizeof *p);
-    k->head = (k->head + 1) % k->memory;
-    if (k->stored < k->memory)
-        k->stored++;
+    knn_estimate(k, floor_abs, floor_rel);
+    mad_push(&k->scale, x); /* after the estimate: the point is not part of its own yardstick */
+    d2 = knn_kth(knn_at(k, valid - 1), valid); /* the `valid` smallest lags, last in d[] */
+    d = sqrt(fmax(d2, 0) / (double)k->len) / k->spread;
+    if (k->d_n >= KNN_D_WARMUP && valid >= warmup) {
+        double sd = sqrt(k->d_var);
+        if (sd < KNN_D_SD_MIN)
+            sd = KNN_D_SD_MIN;
+        out->ready = 1;
+        out->distance = d;
+        out->score = (d - k->d_mean) / sd;
+        if (out->score < 0 || (range && season_outside(x, range[0], range[1]) == 0))
+            out->score = 0;
+    }
+    if (k->d_n++ == 0) {
+        k->d_mean = d;
+    } else {
+        double e = d - k->d_mean;
+        k->d_mean += KNN_ALPHA * e;
+        k->d_var = (1 - KNN_ALPHA) * (k->d_var + KNN_ALPHA * e * e);
+    }
 }

@@ -43,7 +43,7 @@
 #define DET_STOP_GRACE_S 3        /* wait this long for publishes in flight when stopping */
 #define DET_ANOMALY_LOG_BURST 20  /* anomaly lines per second before they are summarised */
 #define DET_CHANNEL_MAX 256       /* longest channel name */
-#define DET_DEFAULT_ALGO "resid"  /* --algo default: see "Choosing a detector" in README.md */
+#define DET_DEFAULT_ALGO "knn"    /* --algo default: see "Choosing a detector" in README.md */
 #define DET_HISTORY_LEN_DEFAULT 10000 /* --history-len default: entries kept per stream */
 #define DET_HISTORY_LEN_MAX 100000000
 #define DET_LAG_PROBE_S 2         /* how often Redis is asked for the subscriber's output buffer */

@@ -4,6 +4,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "season.h"
+
 #define RESID_TAIL_Q 0.9    /* quantile of |deviation| behind the second spread estimate */
 #define RESID_TAIL_Z 1.6449 /* that quantile of |N(0, 1)|: the estimate is sigma for normal noise */
 
@@ -13,21 +15,13 @@ static int resid_scale_init(struct resid_scale *sc, size_t window) {
     return mad_init(&sc->win, window);
 }
 
-int resid_init(struct resid *r, size_t local, size_t window, size_t period, size_t span) {
+int resid_init(struct resid *r, size_t local, size_t window) {
     memset(r, 0, sizeof *r);
-    if (local < 1 || local > RESID_LOCAL_MAX || window < 2 ||
-        (period && (period < 2 || period > RESID_SEASON_SLOTS_MAX)) || span > period / 8 ||
-        span > RESID_SPAN_MAX)
+    if (local < 1 || local > RESID_LOCAL_MAX || window < 2)
         return -1;
     if (mad_init(&r->level, local) != 0 || resid_scale_init(&r->local, window) != 0 ||
         resid_scale_init(&r->values, window) != 0)
         goto fail;
-    if (period) {
-        if (rb_init(&r->past, period + span + 1) != 0)
-            goto fail;
-        r->period = period;
-        r->span = span;
-    }
     return 0;
 fail:
     resid_clear(r);
@@ -38,7 +32,6 @@ void resid_clear(struct resid *r) {
     mad_clear(&r->level);
     mad_clear(&r->local.win);
     mad_clear(&r->values.win);
-    rb_clear(&r->past);
 }
 
 /* The spread of past residuals: the larger of 1.4826 * MAD and the 90th percentile of absolute
@@ -74,24 +67,6 @@ static int resid_score(struct resid_scale *sc, double res, double ref, size_t wa
     return 1;
 }
 
-/* The range [*lo, *hi] of the values within span points of the same time one period ago.
- * Returns 0, or -1 before a full period (+ span) has been seen. */
-static int resid_season_range(const struct resid *r, double *lo, double *hi) {
-    size_t len = r->past.len;
-    if (len < r->period + r->span + 1)
-        return -1;
-    /* past holds the last period + span + 1 values, oldest first, the newest being the previous
-     * point: the value exactly one period before the current point is at index len - period */
-    *lo = INFINITY;
-    *hi = -INFINITY;
-    for (size_t k = len - r->period - r->span; k <= len - r->period + r->span && k < len; k++) {
-        double v = rb_get(&r->past, k);
-        *lo = v < *lo ? v : *lo;
-        *hi = v > *hi ? v : *hi;
-    }
-    return 0;
-}
-
 static double resid_clip(double z) { return z > RESID_CLIP ? RESID_CLIP : z < -RESID_CLIP ? -RESID_CLIP : z; }
 
 /* The shift sums take z (the long-run deviation); fills out when they are at an alarm. */
@@ -121,42 +96,35 @@ static void resid_shift(struct resid *r, double z, int64_t ts, const struct resi
 }
 
 void resid_push(struct resid *r, double x, int64_t ts, const struct resid_tuning *t,
-                struct resid_result *out) {
-    int have_level = mad_len(&r->level) > 0, seasonal = 0;
-    double level = mad_median(&r->level), res = x - level, evicted, lo = 0, hi = 0;
+                const double *range, struct resid_result *out) {
+    int have_level = mad_len(&r->level) > 0;
+    double level = mad_median(&r->level), res = x - level;
     double zl, vspread;
 
     memset(out, 0, sizeof *out);
-    if (r->period && resid_season_range(r, &lo, &hi) == 0)
-        seasonal = 1;
     if (have_level && resid_score(&r->local, res, level, t->warmup, t->floor_abs, t->floor_rel,
                                   &out->score, &out->spread)) {
         out->ready = 1;
         out->level = level;
-        if (seasonal) {
+        if (range) {
             /* outside yesterday's range around this time, in the same spread */
-            double dist = x > hi ? x - hi : x < lo ? x - lo : 0;
-            double z = dist / out->spread;
+            double z = season_outside(x, range[0], range[1]) / out->spread;
             if (fabs(z) < fabs(out->score))
                 out->score = z;
         }
     }
-    /* a new level: how far x is outside the long-run range, and (seasonal) outside
-     * yesterday's range around this time */
+    /* a new level: how far x is outside the long-run range, and (with a daily reference)
+     * outside yesterday's range around this time */
     if (out->ready && resid_score(&r->values, x, r->values.centre, t->warmup, t->floor_abs,
                                   t->floor_rel, &zl, &vspread)) {
-        double vlo = r->values.lo, vhi = r->values.hi;
-        zl = (x > vhi ? x - vhi : x < vlo ? x - vlo : 0) / vspread;
-        if (seasonal) {
-            double dist = x > hi ? x - hi : x < lo ? x - lo : 0;
-            double zs = dist / vspread;
+        zl = season_outside(x, r->values.lo, r->values.hi) / vspread;
+        if (range) {
+            double zs = season_outside(x, range[0], range[1]) / vspread;
             if (fabs(zs) < fabs(zl))
                 zl = zs;
         }
         resid_shift(r, zl, ts, t, out);
     }
-    if (r->period)
-        rb_push(&r->past, x, &evicted);
     if (have_level)
         mad_push(&r->local.win, res);
     mad_push(&r->values.win, x);

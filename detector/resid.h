@@ -6,11 +6,11 @@
  * larger of 1.4826 * MAD and the 90th percentile of |r - median r| / 1.6449 (both sigma for
  * normal noise; the second stays above 0 for quantised series), re-estimated every
  * RESID_REFRESH points once the window is full; score = (r - median r) / spread.
- * With a seasonal period (one day, found from the timestamps by the caller), a second residual
- * measures how far x lies outside the range of the values within `span` points of the same time
- * one period earlier (0 inside it), in the same spread; the score is then whichever of the two is
- * smaller in magnitude, so what happens every day around that hour (a nightly job whose start
- * drifts by half an hour, a morning rise) is not an anomaly.
+ * With a daily reference from the caller (season.h: the range of values around the same time one
+ * day earlier), a second residual measures how far x lies outside that range (0 inside it), in
+ * the same spread; the score is then whichever of the two is smaller in magnitude, so what
+ * happens every day around that hour (a nightly job whose start drifts by half an hour, a
+ * morning rise) is not an anomaly.
  * New levels: how far each point lies outside the range of the last `window` values (their 1st
  * to 99th percentile), in their spread (and, with a season, only what also lies outside
  * yesterday's range), clipped to +-RESID_CLIP, feeds a two-sided CUSUM (drift k, alarm h, capped
@@ -25,11 +25,8 @@
 #include <stdint.h>
 
 #include "mad.h"
-#include "rb.h"
 
 #define RESID_LOCAL_MAX 1000
-#define RESID_SEASON_SLOTS_MAX 20000 /* longest period in points (e.g. 1 day at ~4.3 s) */
-#define RESID_SPAN_MAX 256           /* most points either side of the same time a period ago */
 
 #define RESID_REFRESH 16 /* a full window's spread is re-estimated every this many points */
 
@@ -54,9 +51,6 @@ struct resid {
     uint64_t index;            /* points seen */
     uint64_t pos_start, neg_start; /* index where each sum last left zero */
     int64_t pos_ts, neg_ts;        /* and that point's ts */
-    struct rb past;            /* seasonal: the last period + span values, or unused */
-    size_t period;             /* points per season, 0 = none */
-    size_t span;               /* seasonal: points either side of the same time, 0..period/8 */
 };
 
 struct resid_result {
@@ -67,9 +61,8 @@ struct resid_result {
     int64_t start_ts;     /* and its first point's ts */
 };
 
-/* local: 1..RESID_LOCAL_MAX; window: residuals kept; period: 0 or 2..RESID_SEASON_SLOTS_MAX;
- * span: 0..min(period / 8, RESID_SPAN_MAX). Returns 0, or -1 on a bad size. */
-int resid_init(struct resid *r, size_t local, size_t window, size_t period, size_t span);
+/* local: 1..RESID_LOCAL_MAX; window: residuals kept, >= 2. Returns 0, or -1 on a bad size. */
+int resid_init(struct resid *r, size_t local, size_t window);
 void resid_clear(struct resid *r);
 /* Tuning of a push: warmup: residuals needed before a verdict; threshold: the caller's alarm
  * level (shift scores are expressed against it); k, h: the shift sums' drift and alarm level;
@@ -80,7 +73,8 @@ struct resid_tuning {
     double floor_abs, floor_rel;
 };
 
-/* Scores x (ts: Unix ms, 0 if unknown), then folds it in. */
+/* Scores x (ts: Unix ms, 0 if unknown), then folds it in. range: yesterday's [lo, hi] around
+ * this time (season_range), or NULL. */
 void resid_push(struct resid *r, double x, int64_t ts, const struct resid_tuning *t,
-                struct resid_result *out);
+                const double *range, struct resid_result *out);
 #endif

@@ -40,14 +40,16 @@ void score_params_default(struct score_params *p, enum score_algo algo) {
     p->hst_depth = 8;
     p->seed = 1;
     p->local = 9;
-    p->season = SCORE_SEASON_AUTO;
+    p->season = SEASON_AUTO;
     p->memory = 1000;
+    /* Each algorithm's defaults are the best of its row in `make eval` on labelled real-world
+     * series (see README.md, "Choosing a detector"), not the textbook values. */
     switch (algo) {
     case SCORE_KNN:
         p->window = 1000;
         p->warmup = 200;
         p->threshold = 4;
-        p->local = 8;
+        p->local = 16;
         break;
     case SCORE_RESID:
         p->window = 1000;
@@ -55,29 +57,32 @@ void score_params_default(struct score_params *p, enum score_algo algo) {
         p->threshold = 5;
         break;
     case SCORE_EMA:
-        p->window = p->warmup = 25;
-        p->threshold = 2.2;
+        p->window = 1000;
+        p->warmup = 100;
+        p->alpha = 0.01;
+        p->threshold = 5;
         break;
     case SCORE_MAD:
         p->window = 1000;
         p->warmup = 100;
-        p->threshold = 3.5;
+        p->threshold = 5.5;
         break;
     case SCORE_CUSUM:
         p->window = 1000;
         p->warmup = 100;
-        p->threshold = 8;
+        p->threshold = 12;
         p->cusum_relearn = 50;
         break;
     case SCORE_HST:
         p->window = 250;
         p->warmup = 250;
-        p->threshold = 3;
+        p->threshold = 5;
         break;
     case SCORE_SMA:
     case SCORE_ALGO_COUNT:
-        p->window = p->warmup = 25;
-        p->threshold = 2.0;
+        p->window = 1000;
+        p->warmup = 100;
+        p->threshold = 5;
         break;
     }
 }
@@ -110,26 +115,16 @@ int score_params_check(const struct score_params *p, char *err, size_t errlen) {
     if (p->local < 1 || p->local > RESID_LOCAL_MAX)
         return snprintf(err, errlen, "resid: local must be 1..%d", RESID_LOCAL_MAX), -1;
     if (p->algo == SCORE_KNN && (p->local < 2 || p->local > KNN_LEN_MAX ||
-                                 p->memory < KNN_K + p->local || p->memory > KNN_MEMORY_MAX))
+                                 p->memory < KNN_K || p->memory > KNN_MEMORY_MAX))
         return snprintf(err, errlen, "knn: pattern length must be 2..%d and memory %d..%d",
-                        KNN_LEN_MAX, KNN_K + 2, KNN_MEMORY_MAX),
+                        KNN_LEN_MAX, KNN_K, KNN_MEMORY_MAX),
                -1;
-    if (p->season != SCORE_SEASON_AUTO && p->season != 0 &&
-        (p->season < 2 || p->season > RESID_SEASON_SLOTS_MAX))
+    if (p->season != SEASON_AUTO && p->season != 0 &&
+        (p->season < 2 || p->season > SEASON_PERIOD_MAX))
         return snprintf(err, errlen, "season must be 0 (off), auto or 2..%d points",
-                        RESID_SEASON_SLOTS_MAX),
+                        SEASON_PERIOD_MAX),
                -1;
     return 0;
-}
-
-/* Points either side of the same time one period ago that count as "around this time": an
- * hour's worth when the spacing dt (ms) is known, else period/96 (a quarter hour of a day),
- * within resid's bounds. */
-static size_t score_span(size_t period, int64_t dt) {
-    size_t span = dt > 0 ? (size_t)(SCORE_SEASON_SPAN_MS / dt) : period / 96;
-    if (span > period / 8)
-        span = period / 8;
-    return span > RESID_SPAN_MAX ? RESID_SPAN_MAX : span;
 }
 
 int score_init(struct score_state *st, const struct score_params *p) {
@@ -152,12 +147,14 @@ int score_init(struct score_state *st, const struct score_params *p) {
         rc = hst_init(&st->hst, p->hst_trees, p->hst_depth, p->window, p->seed);
         break;
     case SCORE_RESID:
-        rc = resid_init(&st->resid, p->local, p->window,
-                        p->season == SCORE_SEASON_AUTO ? 0 : p->season,
-                        p->season == SCORE_SEASON_AUTO ? 0 : score_span(p->season, 0));
+        rc = resid_init(&st->resid, p->local, p->window);
+        if (rc == 0)
+            rc = season_init(&st->season, p->season);
         break;
     case SCORE_KNN:
         rc = knn_init(&st->knn, p->local, p->memory, p->window);
+        if (rc == 0)
+            rc = season_init(&st->season, p->season);
         break;
     case SCORE_EMA:
     case SCORE_ALGO_COUNT:
@@ -173,6 +170,7 @@ void score_clear(struct score_state *st) {
     hst_clear(&st->hst);
     resid_clear(&st->resid);
     knn_clear(&st->knn);
+    season_clear(&st->season);
     st->mean = st->var = 0;
     st->n = 0;
 }
@@ -284,36 +282,10 @@ static void score_hst(struct score_state *st, const struct score_params *p, doub
     score_set(p, r.score > 0 ? r.score : 0, r.measure, 1, out);
 }
 
-/* Season auto: once SCORE_SEASON_PROBE timestamps are in, a regular spacing that divides a day
- * into at most RESID_SEASON_SLOTS_MAX points turns the daily reference on (the state restarts
- * with it, which costs nothing this early). */
-static void score_probe_season(struct score_state *st, const struct score_params *p, int64_t ts) {
-    int64_t dt, d;
-    if (p->season != SCORE_SEASON_AUTO || st->probed > SCORE_SEASON_PROBE)
-        return;
-    if (st->probed < SCORE_SEASON_PROBE) {
-        st->probe_ts[st->probed++] = ts;
-        return;
-    }
-    st->probed++; /* decided, whatever the outcome */
-    dt = st->probe_ts[1] - st->probe_ts[0];
-    for (size_t i = 2; i < SCORE_SEASON_PROBE; i++) {
-        d = st->probe_ts[i] - st->probe_ts[i - 1];
-        if (d != dt)
-            return; /* irregular or missing timestamps: no season */
-    }
-    if (dt <= 0 || SCORE_DAY_MS % dt != 0 || SCORE_DAY_MS / dt > RESID_SEASON_SLOTS_MAX ||
-        SCORE_DAY_MS / dt < 2)
-        return;
-    {
-        struct resid fresh;
-        size_t period = (size_t)(SCORE_DAY_MS / dt);
-        if (resid_init(&fresh, p->local, p->window, period, score_span(period, dt)) != 0)
-            return;
-        /* replay the probe points into the seasonal state */
-        resid_clear(&st->resid);
-        st->resid = fresh;
-    }
+/* The daily reference for the point about to be scored: [lo, hi] in range, or NULL. */
+static const double *score_season(struct score_state *st, int64_t ts, double *range) {
+    season_observe(&st->season, ts);
+    return season_range(&st->season, &range[0], &range[1]) == 0 ? range : NULL;
 }
 
 static void score_resid(struct score_state *st, const struct score_params *p, double x,
@@ -321,8 +293,9 @@ static void score_resid(struct score_state *st, const struct score_params *p, do
     struct resid_result r;
     struct resid_tuning t = {p->warmup, p->threshold, p->cusum_k, p->cusum_h,
                              p->min_std,  p->min_std_rel};
-    score_probe_season(st, p, ts);
-    resid_push(&st->resid, x, ts, &t, &r);
+    double range[2];
+    resid_push(&st->resid, x, ts, &t, score_season(st, ts, range), &r);
+    season_push(&st->season, x);
     if (!r.ready)
         return;
     score_set(p, r.score, r.level, r.spread, out);
@@ -331,9 +304,12 @@ static void score_resid(struct score_state *st, const struct score_params *p, do
 }
 
 static void score_knn(struct score_state *st, const struct score_params *p, double x,
-                      struct verdict *out) {
+                      int64_t ts, struct verdict *out) {
     struct knn_result r;
-    knn_push(&st->knn, x, p->warmup, p->min_std, p->min_std_rel, &r);
+    double range[2];
+    knn_push(&st->knn, x, p->warmup, p->min_std, p->min_std_rel, score_season(st, ts, range),
+             &r);
+    season_push(&st->season, x);
     if (!r.ready)
         return;
     score_set(p, r.score, r.distance, 1, out);
@@ -362,7 +338,7 @@ void score_push(struct score_state *st, const struct score_params *p, double x, 
         score_resid(st, p, x, ts, out);
         return;
     case SCORE_KNN:
-        score_knn(st, p, x, out);
+        score_knn(st, p, x, ts, out);
         return;
     case SCORE_ALGO_COUNT:
         break;

@@ -21,6 +21,7 @@
 #include "knn.h"
 #include "mad.h"
 #include "resid.h"
+#include "season.h"
 #include "stats.h"
 
 enum score_algo {
@@ -36,10 +37,6 @@ enum score_algo {
 
 #define SCORE_WINDOW_MIN 2
 #define SCORE_WINDOW_MAX STATS_WINDOW_MAX
-#define SCORE_SEASON_AUTO ((size_t)-1) /* season: find a daily period from the timestamps */
-#define SCORE_SEASON_PROBE 16          /* points whose spacing decides the period */
-#define SCORE_DAY_MS 86400000LL
-#define SCORE_SEASON_SPAN_MS 3600000LL /* "around the same time": within an hour */
 
 struct score_params {
     enum score_algo algo;
@@ -57,8 +54,9 @@ struct score_params {
     unsigned hst_depth; /* hst: depth, 1..HST_DEPTH_MAX */
     uint64_t seed;      /* hst: shapes of the trees */
     size_t local;       /* resid: points in the local level; knn: pattern length */
-    size_t memory;      /* knn: patterns remembered */
-    size_t season;      /* resid: period in points, 0 = none, SCORE_SEASON_AUTO = one day */
+    size_t memory;      /* knn: patterns compared with */
+    size_t season;      /* resid, knn: daily reference: SEASON_AUTO (from the timestamps), 0 (none)
+                         * or a fixed period in points */
 };
 
 /* The verdict on one point. */
@@ -83,8 +81,7 @@ struct score_state {
     struct hst hst;
     struct resid resid;
     struct knn knn;
-    int64_t probe_ts[SCORE_SEASON_PROBE]; /* resid, season auto: the first timestamps */
-    size_t probed;                        /* how many of them */
+    struct season season; /* resid, knn */
 };
 
 /* Fills p with the defaults of algo (see the table in README.md). */

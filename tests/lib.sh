@@ -9,6 +9,9 @@ TEST_NAME=$(basename "$0" .sh)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/blip-$TEST_NAME.XXXXXX")
 PIDS=""
 N=0
+# The original project's detector (SMA, window 25, threshold 2, every episode reported), for the
+# tests whose hand-made points are worked out against it; later flags override these.
+SMA_ORIGINAL="--algo sma --window 25 --threshold 2 --cooldown 0"
 FAILS=0
 
 cleanup() {

@@ -291,7 +291,7 @@ static void test_control_bad_messages(void **state) {
         {"{\"window\":30.5}", "window: expected an integer 2..100000, got 30.5", ""},
         {"{\"warmup\":0}", "warmup: expected an integer 1..100000, got 0", ""},
         {"{\"warmup\":100001}", "warmup: expected an integer 1..100000, got 100001", ""},
-        {"{\"warmup\":26}", "warm-up must be 1..window (25)", ""},
+        {"{\"warmup\":1001}", "warm-up must be 1..window (1000)", ""},
         {"{\"window\":50,\"warmup\":51}", "warm-up must be 1..window (50)", ""},
         {"{\"threshold\":0}", "threshold: expected a number 1e-06..1e+06, got 0", ""},
         {"{\"threshold\":-2}", "threshold: expected a number 1e-06..1e+06, got -2", ""},
@@ -320,7 +320,7 @@ static void test_control_bad_messages(void **state) {
         {"{\"end_threshold\":2e6}", "end_threshold: expected a number 1e-06..1e+06, got 2e+06",
          ""},
         {"{\"end_threshold\":\"1\"}", "end_threshold: expected a number", ""},
-        {"{\"end_threshold\":2.5}", "end_threshold (2.5) must not exceed threshold (2)", ""},
+        {"{\"end_threshold\":5.5}", "end_threshold (5.5) must not exceed threshold (5)", ""},
         {"{\"threshold\":3,\"end_threshold\":3.5}",
          "end_threshold (3.5) must not exceed threshold (3)", ""},
         /* a valid field before a bad one changes nothing either */
@@ -365,7 +365,7 @@ static void test_control_apply(void **state) {
     assert_double_near(c.episode.end_ratio, 0.75, 0);
     assert_int_equal(c.episode.report, EPISODE_REPORT_POINTS);
     assert_int_equal(c.episode.cooldown, 2);
-    assert_int_equal(c.score.window, 25);
+    assert_int_equal(c.score.window, 1000);
     /* an empty object changes nothing and is not an error here */
     memcpy(&before, &c, sizeof c);
     assert_int_equal(control_apply("{}", 2, &c, err, sizeof err), 0);
@@ -437,7 +437,7 @@ static void test_control_settings_json_exact(void **state) {
     n = control_settings_json(&c, buf);
     assert_string_equal(buf, "{\"algo\":\"mad\",\"window\":1000,\"warmup\":100,\"threshold\":4,"
                              "\"alpha\":0.5,\"min_std\":0.25,\"cusum_k\":1,\"hst_trees\":25,"
-                             "\"hst_depth\":8,\"min_duration\":1,\"cooldown\":0,\"gap\":0,"
+                             "\"hst_depth\":8,\"min_duration\":1,\"cooldown\":300,\"gap\":0,"
                              "\"end_threshold\":2,\"report\":\"episodes\"}");
     assert_int_equal(n, strlen(buf));
 }
@@ -455,9 +455,9 @@ static void test_control_reply_json(void **state) {
     req.conf.score.min_std = 0.25;
     n = control_reply_json(&req, 1, NULL, buf);
     assert_string_equal(buf, "{\"ok\":true,\"id\":\"42\",\"series\":\"web\",\"settings\":{"
-                             "\"algo\":\"sma\",\"window\":25,\"warmup\":25,\"threshold\":3,"
+                             "\"algo\":\"sma\",\"window\":1000,\"warmup\":100,\"threshold\":3,"
                              "\"alpha\":0.5,\"min_std\":0.25,\"cusum_k\":1,\"hst_trees\":25,"
-                             "\"hst_depth\":8,\"min_duration\":1,\"cooldown\":0,\"gap\":0,"
+                             "\"hst_depth\":8,\"min_duration\":1,\"cooldown\":300,\"gap\":0,"
                              "\"end_threshold\":3,\"report\":\"points\"}}");
     assert_int_equal(n, strlen(buf));
 

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "resid.h"
+#include "season.h"
 #include "rng.h"
 
 #define RS_EPS 1e-12
@@ -79,9 +80,9 @@ static void test_resid_hand_computed(void **state) {
     size_t i;
     (void)state;
 
-    assert_int_equal(resid_init(&r, 3, 5, 0, 0), 0);
+    assert_int_equal(resid_init(&r, 3, 5), 0);
     for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        resid_push(&r, rows[i].x, RS_TS(i), &t, &out);
+        resid_push(&r, rows[i].x, RS_TS(i), &t, NULL, &out);
         assert_int_equal(out.ready, rows[i].ready);
         assert_int_equal(out.lag, 0);
         assert_int_equal(out.start_ts, 0);
@@ -104,12 +105,12 @@ static void test_resid_hand_computed(void **state) {
 
     /* 12s from here: residuals 0. Rows 9..20 still use the estimate of row 5 (ages 2..16). */
     for (; i <= 20; i++) {
-        resid_push(&r, 12, RS_TS(i), &t, &out);
+        resid_push(&r, 12, RS_TS(i), &t, NULL, &out);
         assert_double_near(out.level, 12, 0);
         assert_double_near(out.score, (0 - 1) / (1.5 * 1.4826), RS_EPS);
     }
     /* row 21: the refresh. Window {0,0,0,0,0}: centre 0, spread 0, floored to 0.5 */
-    resid_push(&r, 13, RS_TS(i), &t, &out);
+    resid_push(&r, 13, RS_TS(i), &t, NULL, &out);
     assert_double_near(out.level, 12, 0);
     assert_double_near(out.spread, 0.5, 0);
     assert_double_near(out.score, 2, RS_EPS);
@@ -130,15 +131,15 @@ static void test_resid_level_follows(void **state) {
         size_t local = 9, follow = local / 2 + 1;
 
         rng_seed(&g, seeds[s]);
-        assert_int_equal(resid_init(&r, local, 500, 0, 0), 0);
+        assert_int_equal(resid_init(&r, local, 500), 0);
         for (int i = 0; i < 300; i++) {
-            resid_push(&r, 100 + rng_normal(&g), 0, &t, &out);
+            resid_push(&r, 100 + rng_normal(&g), 0, &t, NULL, &out);
             assert_int_equal(out.ready, i > 50); /* 50 residuals, from the 2nd point on */
             if (out.ready)
                 assert_true(fabs(out.score) < 6);
         }
         for (size_t i = 0; i < 60; i++) {
-            resid_push(&r, 120 + rng_normal(&g), 0, &t, &out);
+            resid_push(&r, 120 + rng_normal(&g), 0, &t, NULL, &out);
             assert_true(out.ready);
             if (i < follow ? !(out.score > 10)
                            : !(fabs(out.score) < 5 && fabs(out.level - 120) < 4))
@@ -170,15 +171,15 @@ static void test_resid_shift_one_anomaly(void **state) {
         size_t shift_verdicts = 0;
 
         rng_seed(&g, seeds[s]);
-        assert_int_equal(resid_init(&r, 9, RS_WINDOW, 0, 0), 0);
+        assert_int_equal(resid_init(&r, 9, RS_WINDOW), 0);
         for (uint64_t i = 0; i < step; i++) {
-            resid_push(&r, 100 + rng_normal(&g), RS_TS(i), &t, &out);
+            resid_push(&r, 100 + rng_normal(&g), RS_TS(i), &t, NULL, &out);
             if (i > 60 && !(fabs(out.score) < RS_T))
                 fail_msg("seed %llu, baseline point %llu: score %g", (unsigned long long)seeds[s],
                          (unsigned long long)i, out.score);
         }
         for (uint64_t i = step; i < step + 300; i++) {
-            resid_push(&r, 110 + rng_normal(&g), RS_TS(i), &t, &out);
+            resid_push(&r, 110 + rng_normal(&g), RS_TS(i), &t, NULL, &out);
             assert_true(out.ready);
             if (fabs(out.score) >= RS_T)
                 last_anomaly = i;
@@ -214,10 +215,10 @@ static void test_resid_visited_levels_no_shift(void **state) {
     (void)state;
 
     rng_seed(&g, 21);
-    assert_int_equal(resid_init(&r, 9, RS_WINDOW, 0, 0), 0);
+    assert_int_equal(resid_init(&r, 9, RS_WINDOW), 0);
     for (uint64_t i = 0; i < 4000; i++) {
         double level = (i / 150) % 2 ? 110 : 100;
-        resid_push(&r, level + rng_normal(&g), RS_TS(i), &t, &out);
+        resid_push(&r, level + rng_normal(&g), RS_TS(i), &t, NULL, &out);
         if (i < 2 * RS_WINDOW)
             continue;
         shift_verdicts += out.lag > 0 || out.start_ts != 0;
@@ -238,35 +239,41 @@ static void test_resid_visited_levels_no_shift(void **state) {
 #define RS_DAYS 8
 
 /* A pattern with a sharp jump at the same time every day: from day 1 the jump is judged
- * against the same time yesterday and scores small; the same jump at another time scores high;
- * without a period every jump is a surprise. */
+ * against yesterday's range around that time (season.h) and scores small; the same jump at
+ * another time scores high; without the daily reference every jump is a surprise. */
 static void test_resid_seasonal(void **state) {
     struct resid_tuning t = rs_tuning(20, RS_T, RS_K, RS_H, 1e-9, 0);
     struct resid r, plain;
     struct resid_result out, out_plain;
+    struct season season;
     struct rng g;
-    double off_schedule = 0;
+    double off_schedule = 0, range[2];
     (void)state;
 
     rng_seed(&g, 17);
-    assert_int_equal(resid_init(&r, 3, RS_WINDOW, RS_PERIOD, RS_SPAN), 0);
-    assert_int_equal(resid_init(&plain, 3, RS_WINDOW, 0, 0), 0);
+    assert_int_equal(resid_init(&r, 3, RS_WINDOW), 0);
+    assert_int_equal(resid_init(&plain, 3, RS_WINDOW), 0);
+    assert_int_equal(season_init(&season, RS_PERIOD), 0);
     for (size_t day = 0; day < RS_DAYS; day++) {
         for (size_t slot = 0; slot < RS_PERIOD; slot++) {
             int odd = day == RS_DAYS - 1 && slot == RS_ODD_SLOT;
             double x = (slot < RS_JUMP_SLOT ? 10 : 50) + rng_normal(&g) + (odd ? 40 : 0);
             int64_t ts = RS_TS(day * RS_PERIOD + slot);
-            resid_push(&r, x, ts, &t, &out);
-            resid_push(&plain, x, ts, &t, &out_plain);
+            const double *ref = season_range(&season, &range[0], &range[1]) == 0 ? range : NULL;
+            resid_push(&r, x, ts, &t, ref, &out);
+            resid_push(&plain, x, ts, &t, NULL, &out_plain);
+            season_push(&season, x);
+            if (day >= 1 && slot > season.span)
+                assert_non_null(ref);
             if (slot != RS_JUMP_SLOT && !odd)
                 continue;
             assert_true(out_plain.ready);
             if (!(out_plain.score > 10))
-                fail_msg("day %zu slot %zu: without a period the jump scored %g", day, slot,
-                         out_plain.score);
+                fail_msg("day %zu slot %zu: without a daily reference the jump scored %g", day,
+                         slot, out_plain.score);
             if (odd)
                 off_schedule = out.score;
-            else if (day >= 1 && !(fabs(out.score) < 4))
+            else if (day >= 2 && !(fabs(out.score) < 4))
                 fail_msg("day %zu: the daily jump scored %g", day, out.score);
         }
     }
@@ -274,6 +281,7 @@ static void test_resid_seasonal(void **state) {
         fail_msg("off-schedule jump scored %g", off_schedule);
     resid_clear(&r);
     resid_clear(&plain);
+    season_clear(&season);
 }
 
 /* The spread floor: the larger of floor_abs and floor_rel * |level| replaces a small spread. */
@@ -284,17 +292,17 @@ static void test_resid_floor(void **state) {
     struct resid_tuning abs = rs_tuning(5, 5, 1, RS_NO_SHIFT, 5.0, 0.01);
     (void)state;
 
-    assert_int_equal(resid_init(&r, 1, 10, 0, 0), 0);
+    assert_int_equal(resid_init(&r, 1, 10), 0);
     for (int i = 0; i < 6; i++)
-        resid_push(&r, 200, 0, &rel, &out);
+        resid_push(&r, 200, 0, &rel, NULL, &out);
     /* flat: residuals all 0, spread 0; floor max(0.5, 0.01 * 200) = 2; x 206: score 6 / 2 */
-    resid_push(&r, 206, 0, &rel, &out);
+    resid_push(&r, 206, 0, &rel, NULL, &out);
     assert_true(out.ready);
     assert_double_near(out.level, 200, 0);
     assert_double_near(out.spread, 2, 0);
     assert_double_near(out.score, 3, RS_EPS);
     /* local 1: the level is the previous point; the absolute floor is the larger now */
-    resid_push(&r, 206, 0, &abs, &out);
+    resid_push(&r, 206, 0, &abs, NULL, &out);
     assert_double_near(out.level, 206, 0);
     assert_double_near(out.spread, 5, 0);
     assert_double_near(out.score, 0, 0); /* residual 0, centre 0 (five of six residuals 0) */
@@ -303,39 +311,27 @@ static void test_resid_floor(void **state) {
 
 static void test_resid_init_bounds(void **state) {
     static const struct {
-        size_t local, window, period, span;
+        size_t local, window;
         int rc;
     } cases[] = {
-        {0, 100, 0, 0, -1},
-        {RESID_LOCAL_MAX + 1, 100, 0, 0, -1},
-        {9, 0, 0, 0, -1},
-        {9, 1, 0, 0, -1},
-        {9, 100, 1, 0, -1},
-        {9, 100, RESID_SEASON_SLOTS_MAX + 1, 0, -1},
-        {9, 100, 0, 1, -1},                 /* a span without a period */
-        {9, 100, 96, 13, -1},               /* more than period / 8 */
-        {9, 100, 20000, RESID_SPAN_MAX + 1, -1},
-        {1, 2, 0, 0, 0},
-        {RESID_LOCAL_MAX, 100, 0, 0, 0},
-        {9, 100, 2, 0, 0},
-        {9, 100, 96, 12, 0},
-        {9, 100, RESID_SEASON_SLOTS_MAX, RESID_SPAN_MAX, 0},
+        {0, 100, -1},
+        {RESID_LOCAL_MAX + 1, 100, -1},
+        {9, 0, -1},
+        {9, 1, -1},
+        {1, 2, 0},
+        {RESID_LOCAL_MAX, 100, 0},
+        {9, 100, 0},
     };
     (void)state;
 
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct resid r;
-        int rc = resid_init(&r, cases[i].local, cases[i].window, cases[i].period, cases[i].span);
+        int rc = resid_init(&r, cases[i].local, cases[i].window);
         if (rc != cases[i].rc)
-            fail_msg("case %zu (local %zu, window %zu, period %zu, span %zu): rc %d", i,
-                     cases[i].local, cases[i].window, cases[i].period, cases[i].span, rc);
-        if (rc == 0) {
-            assert_int_equal(r.period, cases[i].period);
-            assert_int_equal(r.span, cases[i].span);
+            fail_msg("case %zu (local %zu, window %zu): rc %d", i, cases[i].local,
+                     cases[i].window, rc);
+        if (rc == 0)
             assert_int_equal(r.level.ring.cap, cases[i].local);
-            if (cases[i].period)
-                assert_int_equal(r.past.cap, cases[i].period + cases[i].span + 1);
-        }
         resid_clear(&r); /* after a failure too: nothing is left to free */
         resid_clear(&r); /* twice is safe */
     }

@@ -196,9 +196,9 @@ static void test_ema_warmup_length(void **state) {
     struct verdict v;
     (void)state;
     score_params_default(&p, SCORE_EMA);
-    assert_int_equal(p.warmup, 25);
+    assert_int_equal(p.warmup, 100);
     assert_int_equal(score_init(&st, &p), 0);
-    for (int i = 0; i < 25; i++) {
+    for (int i = 0; i < 100; i++) {
         score_push(&st, &p, 200 + i % 3, 0, &v);
         score_check_not_ready(&v);
     }
@@ -273,8 +273,8 @@ static void test_params_check_bad(void **state) {
         {"algo", set_algo, "unknown algorithm"},
         {"window 1", set_window_1, "window must be 2..100000"},
         {"window max+1", set_window_big, "window must be 2..100000"},
-        {"warmup 0", set_warmup_0, "warm-up must be 1..window (25)"},
-        {"warmup window+1", set_warmup_big, "warm-up must be 1..window (25)"},
+        {"warmup 0", set_warmup_0, "warm-up must be 1..window (1000)"},
+        {"warmup window+1", set_warmup_big, "warm-up must be 1..window (1000)"},
         {"threshold 0", set_threshold_0, "threshold must be a positive number"},
         {"threshold -1", set_threshold_neg, "threshold must be a positive number"},
         {"threshold nan", set_threshold_nan, "threshold must be a positive number"},
@@ -317,10 +317,10 @@ static void test_params_check_good(void **state) {
         score_params_default(&p, (enum score_algo)a);
         assert_int_equal(score_params_check(&p, err, sizeof err), 0);
     }
-    score_params_default(&p, SCORE_SMA);
-    assert_int_equal(p.window, 25);
-    assert_int_equal(p.warmup, 25);
-    assert_true(p.threshold == 2.0);
+    score_params_default(&p, SCORE_SMA); /* chosen from `make eval`, not the original's 25/2 */
+    assert_int_equal(p.window, 1000);
+    assert_int_equal(p.warmup, 100);
+    assert_true(p.threshold == 5.0);
     assert_true(p.min_std == 1e-9 && p.min_std_rel == 1e-4);
     p.alpha = 1;
     p.window = SCORE_WINDOW_MIN;
@@ -331,9 +331,9 @@ static void test_params_check_good(void **state) {
     p.window = SCORE_WINDOW_MAX;
     p.warmup = SCORE_WINDOW_MAX;
     assert_int_equal(score_params_check(&p, err, sizeof err), 0);
-    score_params_default(&p, SCORE_EMA);
-    assert_true(p.threshold == 2.2);
-    assert_true(p.alpha == 0.08);
+    score_params_default(&p, SCORE_EMA); /* from `make eval`, like sma's */
+    assert_true(p.threshold == 5);
+    assert_true(p.alpha == 0.01);
     p.warmup = p.window * 10; /* ema's warm-up is not bounded by the window */
     assert_int_equal(score_params_check(&p, err, sizeof err), 0);
 }

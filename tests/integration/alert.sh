@@ -24,7 +24,7 @@ printf '%s %s %s %s %s %s %s %s\n' "\$BLIP_EVENT" "\$BLIP_SERIES" "\$BLIP_EPISOD
 printf '%s\n' "\$p" >>"$WORK/payloads.jsonl"
 printf '%s %s %s\n' "\$BLIP_SCORE" "\$BLIP_VALUE" "\$BLIP_MEAN" >>"$WORK/numbers.txt"
 SH
-"$D" --algo sma --threshold 3.5 --http "$HP" --alert-exec "sh $WORK/alert.sh" --alert-rate 10000 \
+"$D" $SMA_ORIGINAL --threshold 3.5 --http "$HP" --alert-exec "sh $WORK/alert.sh" --alert-rate 10000 \
     --stats-interval 0.2 2>"$WORK/det.log" &
 DET=$!
 track $DET
@@ -55,7 +55,7 @@ check_eq "final stats: no failures" 0 "$(stat_of alert_failures "$WORK/det.log")
 # 2. the rate limit holds: 2 a minute
 rcli del blip:episodes >/dev/null
 rm -f "$WORK/alerts.txt"
-"$D" --algo sma --threshold 3.5 --http "$HP" --alert-exec "sh $WORK/alert.sh" --alert-rate 2 \
+"$D" $SMA_ORIGINAL --threshold 3.5 --http "$HP" --alert-exec "sh $WORK/alert.sh" --alert-rate 2 \
     --stats-interval 0.2 2>"$WORK/det2.log" &
 DET=$!
 track $DET
@@ -73,7 +73,7 @@ check_eq "detector exits 0" 0 "$STOP_RC"
 check_eq "still exactly 2 after the stop" 2 "$(wc -l <"$WORK/alerts.txt")"
 
 # 3. failures: a non-zero exit, a missing command, a timeout; all counted and logged
-"$D" --algo sma --http "$HP" --alert-exec 'exit 3' --stats-interval 0.2 2>"$WORK/det3.log" &
+"$D" $SMA_ORIGINAL --http "$HP" --alert-exec 'exit 3' --stats-interval 0.2 2>"$WORK/det3.log" &
 DET=$!
 track $DET
 wait_subscribed response_times
@@ -86,7 +86,7 @@ stop_pid $DET
 check_eq "detector exits 0" 0 "$STOP_RC"
 check_eq "final stats count the failure" 1 "$(stat_of alert_failures "$WORK/det3.log")"
 
-"$D" --algo sma --http "$HP" --alert-exec 'no-such-command-blip-test' 2>"$WORK/det4.log" &
+"$D" $SMA_ORIGINAL --http "$HP" --alert-exec 'no-such-command-blip-test' 2>"$WORK/det4.log" &
 DET=$!
 track $DET
 wait_subscribed response_times
@@ -96,7 +96,7 @@ check "and logged" grep -q 'alert command failed: exit status 127 (command not f
 stop_pid $DET
 check_eq "detector exits 0" 0 "$STOP_RC"
 
-"$D" --algo sma --http "$HP" --alert-exec "echo \$\$ >$WORK/pid; exec sleep 31.5" --alert-timeout 0.3 \
+"$D" $SMA_ORIGINAL --http "$HP" --alert-exec "echo \$\$ >$WORK/pid; exec sleep 31.5" --alert-timeout 0.3 \
     2>"$WORK/det5.log" &
 DET=$!
 track $DET
@@ -110,7 +110,7 @@ stop_pid $DET
 check_eq "detector exits 0" 0 "$STOP_RC"
 
 # a command still running at the stop does not hold the detector up past its grace period
-"$D" --algo sma --alert-exec "exec sleep 31.5" --alert-timeout 60 2>"$WORK/det6.log" &
+"$D" $SMA_ORIGINAL --alert-exec "exec sleep 31.5" --alert-timeout 60 2>"$WORK/det6.log" &
 DET=$!
 track $DET
 wait_subscribed response_times
@@ -123,7 +123,7 @@ check "and says it killed the command" grep -q '1 alert command(s) still running
 
 # 4. --alert-on anomaly: every reported anomaly
 rm -f "$WORK/alerts.txt"
-"$D" --algo sma --http "$HP" --alert-exec "sh $WORK/alert.sh" --alert-on anomaly --alert-rate 10000 \
+"$D" $SMA_ORIGINAL --http "$HP" --alert-exec "sh $WORK/alert.sh" --alert-on anomaly --alert-rate 10000 \
     --report points --gap 5 --window 20 --stats-interval 0.2 2>"$WORK/det7.log" &
 DET=$!
 track $DET
@@ -148,7 +148,7 @@ SINKPID=$!
 track $SINKPID
 check "the test receiver listens" wait_for 10 listening "$SP"
 rcli del blip:episodes >/dev/null
-"$D" --algo sma --threshold 3.5 --http "$HP" --webhook "http://127.0.0.1:$SP/hook?from=blip" \
+"$D" $SMA_ORIGINAL --threshold 3.5 --http "$HP" --webhook "http://127.0.0.1:$SP/hook?from=blip" \
     --alert-rate 10000 --alert-exec "sh $WORK/alert.sh" --stats-interval 0.2 2>"$WORK/det8.log" &
 DET=$!
 track $DET
@@ -174,7 +174,7 @@ rm -f "$WORK/hook.txt"
 SINKPID=$!
 track $SINKPID
 wait_for 10 listening "$SP"
-"$D" --algo sma --http "$HP" --webhook "http://127.0.0.1:$SP/" --webhook-retries 3 2>"$WORK/det9.log" &
+"$D" $SMA_ORIGINAL --http "$HP" --webhook "http://127.0.0.1:$SP/" --webhook-retries 3 2>"$WORK/det9.log" &
 DET=$!
 track $DET
 wait_subscribed response_times
@@ -188,7 +188,7 @@ check_eq "detector exits 0" 0 "$STOP_RC"
 stop_pid $SINKPID
 
 # nobody listening: every attempt fails, the delivery is counted as failed and logged
-"$D" --algo sma --http "$HP" --webhook "http://127.0.0.1:$SP/down" --webhook-retries 1 2>"$WORK/det10.log" &
+"$D" $SMA_ORIGINAL --http "$HP" --webhook "http://127.0.0.1:$SP/down" --webhook-retries 1 2>"$WORK/det10.log" &
 DET=$!
 track $DET
 wait_subscribed response_times
@@ -204,7 +204,7 @@ check_eq "detector exits 0" 0 "$STOP_RC"
 SINKPID=$!
 track $SINKPID
 wait_for 10 listening "$SP"
-"$D" --algo sma --http "$HP" --webhook "http://127.0.0.1:$SP/" --webhook-retries 0 --webhook-timeout 1 \
+"$D" $SMA_ORIGINAL --http "$HP" --webhook "http://127.0.0.1:$SP/" --webhook-retries 0 --webhook-timeout 1 \
     2>"$WORK/det11.log" &
 DET=$!
 track $DET

@@ -9,7 +9,7 @@ start_redis || exit 1
 subscribe episodes "$WORK/ep.out"
 subscribe anomalies "$WORK/an.out"
 subscribe blip:control:reply "$WORK/reply.out"
-"$D" --algo sma --window 20 --cooldown 5 --stats-interval 0.2 2>"$WORK/det.log" &
+"$D" $SMA_ORIGINAL --window 20 --cooldown 5 --stats-interval 0.2 2>"$WORK/det.log" &
 DET=$!
 track $DET
 check "detector subscribes to the control channel" wait_subscribed blip:control
@@ -62,7 +62,7 @@ wait_subscribed blip:control
 ctl '{"get":true,"series":"web","id":"g2"}'
 check "and reports them" wait_for 10 grep -q '"id":"g2".*"algo":"mad"' "$WORK/reply.out"
 ctl '{"get":true,"series":"other","id":"g3"}'
-check "other series keep the global settings (the default algorithm)" wait_for 10 grep -q '"id":"g3".*"algo":"resid"' "$WORK/reply.out"
+check "other series keep the global settings (the default algorithm)" wait_for 10 grep -q '"id":"g3".*"algo":"knn"' "$WORK/reply.out"
 "$D" --no-persist --stats-interval 0 2>"$WORK/det3.log" &
 D3=$!
 track $D3

@@ -14,7 +14,7 @@ fi
 start_redis || exit 1
 HP=$(pick_port)
 BASE="http://127.0.0.1:$HP"
-"$D" --algo sma --http "$HP" --http-max-conns 3 --metrics-per-series 2 --stats-interval 0.2 \
+"$D" $SMA_ORIGINAL --http "$HP" --http-max-conns 3 --metrics-per-series 2 --stats-interval 0.2 \
     2>"$WORK/det.log" &
 DET=$!
 track $DET
@@ -167,7 +167,7 @@ check_eq "detector exits 0 on SIGTERM" 0 "$STOP_RC"
 check "the port is released" port_free "$HP"
 
 # a port that is taken: a runtime failure, exit 1 with the reason
-"$D" --algo sma --http "$REDIS_PORT" 2>"$WORK/taken.log" </dev/null
+"$D" $SMA_ORIGINAL --http "$REDIS_PORT" 2>"$WORK/taken.log" </dev/null
 check_eq "--http on a port in use exits 1" 1 $?
 check "and says why" grep -q "cannot listen on 127.0.0.1:$REDIS_PORT: Address already in use" "$WORK/taken.log"
 

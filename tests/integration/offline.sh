@@ -9,7 +9,7 @@ D="$BLIP_BIN/blip-detector"
 printf 'timestamp,value\r\n' >"$WORK/in.csv"
 for i in $(seq 0 29); do printf '"2014-04-01 00:%02d:00",%d\r\n' "$i" $((100 + i % 2)) >>"$WORK/in.csv"; done
 printf '"2014-04-01 00:30:00",abc\r\n"2014-04-01 00:31:00",500\r\n2014-04-01 00:32:00,100' >>"$WORK/in.csv"
-"$D" --algo sma --input "$WORK/in.csv" --output "$WORK/out.csv" 2>"$WORK/err"
+"$D" $SMA_ORIGINAL --input "$WORK/in.csv" --output "$WORK/out.csv" 2>"$WORK/err"
 check_eq "offline exits 0" 0 $?
 check_eq "header" "timestamp,value,score,anomaly,severity" "$(head -n 1 "$WORK/out.csv")"
 check_eq "one output row per input row" 33 "$(($(wc -l <"$WORK/out.csv") - 1))"
@@ -25,26 +25,38 @@ printf '1,5\n2,5\n3,6\n4,5\n5,50\n' | "$D" --input - --window 3 ema >"$WORK/o2.c
 check_eq "stdin to stdout, no header: 5 rows" 6 "$(wc -l <"$WORK/o2.csv")"
 check "ema flags the jump" grep -q '^5,50,.*,1,' "$WORK/o2.csv"
 
-# offline vs live: the same series gives the same verdicts and scores
-"$G" --stdout --seed 7 --count 3000 --rate 0 >"$WORK/pts.jsonl" 2>/dev/null
-sed 's/.*"seq":\([0-9]*\),"ts":[0-9]*,"response_time":\([0-9.]*\).*/\1,\2/' "$WORK/pts.jsonl" >"$WORK/pts.csv"
-"$D" --input "$WORK/pts.csv" >"$WORK/off.csv" 2>/dev/null
-awk -F, 'NR>1 && $4==1 {print $1 " " $3 " " $5}' "$WORK/off.csv" >"$WORK/off.flags"
+# offline vs live: the same series gives the same verdicts and scores, for the default detector
+# (on a series with large spikes, so that it has something to say) and for resid
+parity() { # name min-flags generator-args detector-args
+    name=$1 min=$2 gargs=$3 dargs=$4
+    # shellcheck disable=SC2086
+    "$G" --stdout --seed 7 --count 4000 --rate 0 $gargs >"$WORK/pts.jsonl" 2>/dev/null
+    sed 's/.*"seq":\([0-9]*\),"ts":[0-9]*,"response_time":\([0-9.]*\).*/\1,\2/' \
+        "$WORK/pts.jsonl" >"$WORK/pts.csv"
+    # shellcheck disable=SC2086
+    "$D" --input "$WORK/pts.csv" $dargs >"$WORK/off.csv" 2>/dev/null
+    awk -F, 'NR>1 && $4==1 {print $1 " " $3 " " $5}' "$WORK/off.csv" >"$WORK/off.flags"
+    subscribe anomalies "$WORK/live-$name.out"
+    # shellcheck disable=SC2086
+    "$D" --no-persist $dargs 2>"$WORK/det-$name.log" &
+    DET=$!
+    track $DET
+    wait_subscribed response_times || not_ok "$name: detector subscribed"
+    # shellcheck disable=SC2086
+    "$G" --seed 7 --count 4000 --rate 0 $gargs 2>/dev/null
+    want=$(wc -l <"$WORK/off.flags")
+    check "$name: offline flagged at least $min points ($want)" [ "$want" -ge "$min" ]
+    live_n() { [ "$(grep -c '"anomaly":true' "$WORK/live-$name.out")" -ge "$want" ]; }
+    check "$name: live published as many anomalies" wait_for 10 live_n
+    grep '"anomaly":true' "$WORK/live-$name.out" |
+        sed 's/.*"seq":\([0-9]*\).*"score":\([-0-9.]*\).*"severity":"\([a-z]*\)".*/\1 \2 \3/' \
+            >"$WORK/live.flags"
+    check "$name: live and offline flag the same points with the same scores and severities" \
+        cmp -s "$WORK/off.flags" "$WORK/live.flags"
+    stop_pid $DET
+}
 
 start_redis || exit 1
-subscribe anomalies "$WORK/live.out"
-"$D" 2>"$WORK/det.log" &
-DET=$!
-track $DET
-wait_subscribed response_times || not_ok "detector subscribed"
-"$G" --seed 7 --count 3000 --rate 0 2>/dev/null
-want=$(wc -l <"$WORK/off.flags")
-check "offline flagged some points ($want)" [ "$want" -gt 10 ]
-live_n() { [ "$(grep -c '"anomaly":true' "$WORK/live.out")" -ge "$want" ]; }
-check "live published as many anomalies" wait_for 10 live_n
-grep '"anomaly":true' "$WORK/live.out" |
-    sed 's/.*"seq":\([0-9]*\).*"score":\([-0-9.]*\).*"severity":"\([a-z]*\)".*/\1 \2 \3/' >"$WORK/live.flags"
-check "live and offline flag the same points with the same scores and severities" \
-    cmp -s "$WORK/off.flags" "$WORK/live.flags"
-stop_pid $DET
+parity default 3 "--spike-scale 80" ""
+parity resid 10 "" "--algo resid --cooldown 0"
 finish

@@ -13,9 +13,11 @@ DET=$!
 track $DET
 check "detector subscribes to response_times" wait_subscribed response_times
 
-COUNT=3000
-"$BLIP_BIN/blip-generator" --seed 11 --rate 2000 --count $COUNT --spike-scale 60 \
-    2>"$WORK/gen.log"
+# the default detector reports an episode at most every 300 points (its cooldown): spikes a few
+# hundred points apart, large enough to be unmistakable
+COUNT=8000
+"$BLIP_BIN/blip-generator" --seed 11 --rate 4000 --count $COUNT --spike-prob 0.003 \
+    --spike-scale 60 2>"$WORK/gen.log"
 check_eq "generator exits 0 after --count points" 0 $?
 check_eq "generator published every point" $COUNT "$(stat_of published "$WORK/gen.log")"
 check_eq "generator dropped nothing" 0 "$(stat_of dropped "$WORK/gen.log")"

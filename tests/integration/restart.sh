@@ -4,7 +4,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 start_redis || exit 1
-"$BLIP_BIN/blip-detector" --window 5 --stats-interval 0.2 2>"$WORK/det.log" &
+"$BLIP_BIN/blip-detector" $SMA_ORIGINAL --window 5 --stats-interval 0.2 2>"$WORK/det.log" &
 DET=$!
 track $DET
 "$BLIP_BIN/blip-generator" --rate 200 --stats-interval 0.2 2>"$WORK/gen.log" &

@@ -7,7 +7,7 @@ D="$BLIP_BIN/blip-detector"
 G="$BLIP_BIN/blip-generator"
 
 start_redis || exit 1
-"$D" --algo sma --window 20 --cooldown 0 --stats-interval 0.2 2>"$WORK/det.log" &
+"$D" $SMA_ORIGINAL --window 20 --cooldown 0 --stats-interval 0.2 2>"$WORK/det.log" &
 DET=$!
 track $DET
 check "detector subscribes" wait_subscribed response_times
@@ -61,7 +61,7 @@ check_eq "final stats: none dropped" 0 "$(stat_of history_dropped "$WORK/det.log
 
 # capped: MAXLEN ~ trims in whole nodes, so the length stays near the cap, never unbounded
 rcli del blip:anomalies blip:episodes >/dev/null
-"$D" --algo sma --window 5 --threshold 0.5 --report points --history-len 50 --history-key ops:anomalies \
+"$D" $SMA_ORIGINAL --window 5 --threshold 0.5 --report points --history-len 50 --history-key ops:anomalies \
     --history-episodes-key ops:episodes --stats-interval 0.2 2>"$WORK/det2.log" &
 DET=$!
 track $DET
@@ -80,7 +80,7 @@ check_eq "detector exits 0" 0 "$STOP_RC"
 
 # a refused XADD (the key holds a string) is counted and logged, not fatal
 rcli set blip:anomalies not-a-stream >/dev/null
-"$D" --algo sma --window 5 --stats-interval 0.2 2>"$WORK/det3.log" &
+"$D" $SMA_ORIGINAL --window 5 --stats-interval 0.2 2>"$WORK/det3.log" &
 DET=$!
 track $DET
 wait_subscribed response_times
@@ -94,7 +94,7 @@ check_eq "detector exits 0" 0 "$STOP_RC"
 rcli del blip:anomalies blip:episodes >/dev/null
 
 # --no-history writes nothing; commands beyond --max-pending are dropped and counted
-"$D" --algo sma --window 5 --no-history --stats-interval 0.2 2>"$WORK/det4.log" &
+"$D" $SMA_ORIGINAL --window 5 --no-history --stats-interval 0.2 2>"$WORK/det4.log" &
 DET=$!
 track $DET
 wait_subscribed response_times
@@ -105,7 +105,7 @@ check_eq "--no-history: no stream" 0 "$(rcli exists blip:anomalies)"
 check "--no-history: no history figures in the stats line" sh -c "! grep -q 'history=' $WORK/det4.log"
 stop_pid $DET
 check_eq "detector exits 0" 0 "$STOP_RC"
-"$D" --algo sma --window 5 --threshold 0.5 --report points --max-pending 1 --stats-interval 0.2 \
+"$D" $SMA_ORIGINAL --window 5 --threshold 0.5 --report points --max-pending 1 --stats-interval 0.2 \
     2>"$WORK/det5.log" &
 DET=$!
 track $DET

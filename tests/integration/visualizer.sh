@@ -93,7 +93,7 @@ echoes() {
 
 start_redis || exit 1
 PORT=$REDIS_PORT
-"$BLIP_BIN/blip-detector" --window 20 --threshold 50 --stats-interval 0 2>"$WORK/det.log" &
+"$BLIP_BIN/blip-detector" $SMA_ORIGINAL --window 20 --threshold 50 --stats-interval 0 2>"$WORK/det.log" &
 track $!
 check "detector subscribed" wait_subscribed response_times
 "$BLIP_BIN/blip-generator" --rate 25 --series web,api --spike-prob 0 --seed 3 \
