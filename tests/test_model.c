@@ -362,6 +362,33 @@ static void test_unit_and_phase_follow_the_latest_point(void **state) {
 
 /* ---- anomalies ---- */
 
+/* History read at start-up fills the log only: no live counters, rates or markers. */
+static void test_backfill_fills_the_log_only(void **state) {
+    struct model m;
+    struct point p;
+    struct anomaly a;
+    (void)state;
+    init_points(&m, 100, 10, 8);
+    p = pt_seq("web", 300, 7);
+    p.ts = 1000;
+    p.has |= CODEC_HAS_TS;
+    a = an(&p, SEV_HIGH, 9.5);
+    model_backfill_anomaly(&m, &a, 5000);
+    p = pt_seq("web", 250, 8);
+    a = an(&p, SEV_NONE, 4.5); /* no severity: logged as low */
+    model_backfill_anomaly(&m, &a, 6000);
+    assert_int_equal(m.c.backfilled, 2);
+    assert_int_equal(m.c.anomalies, 0);
+    assert_int_equal(m.c.by_sev[SEV_HIGH], 0);
+    assert_int_equal(m.log_len, 2);
+    assert_int_equal(model_log_get(&m, 0)->sev, SEV_LOW);
+    assert_int_equal(model_log_get(&m, 0)->ts, 6000); /* no ts: the time it was read */
+    assert_float_equal(model_log_get(&m, 1)->value, 300, 0);
+    assert_int_equal(model_log_get(&m, 1)->ts, 1000);
+    assert_int_equal(m.nseries, 0); /* no series made for points not on screen */
+    model_clear(&m);
+}
+
 static void test_anomaly_marks_its_points_column(void **state) {
     struct model m;
     const struct model_series *s;
@@ -709,6 +736,7 @@ int main(void) {
         cmocka_unit_test(test_tick_moves_the_right_edge_to_now),
         cmocka_unit_test(test_late_and_restart),
         cmocka_unit_test(test_unit_and_phase_follow_the_latest_point),
+        cmocka_unit_test(test_backfill_fills_the_log_only),
         cmocka_unit_test(test_anomaly_marks_its_points_column),
         cmocka_unit_test(test_anomaly_without_seq_goes_by_arrival),
         cmocka_unit_test(test_log_newest_first_and_bounded),

@@ -47,6 +47,8 @@ struct vis_conf {
     const char *redis;
     const char *in;
     const char *anomalies;
+    const char *history_key; /* stream the anomaly log is filled from at start-up */
+    int no_backfill;
     const char *series;
     const char *log_level;
     struct model_window window;
@@ -58,6 +60,7 @@ struct vis_conf {
 
 struct vis {
     struct vis_conf conf;
+    int backfill_sent; /* the history stream has been asked for (once per run) */
     struct redis_url url;
     char url_shown[URL_HOST_MAX + 64];
     int ascii, color;
@@ -166,6 +169,11 @@ static const struct cfg_opt vis_opts[] = {
     {"anomalies", CFG_STRING, O(anomalies), "BLIP_ANOMALIES", "CHANNEL",
      "channel the detector's anomalies arrive on (default anomalies)", 0, VIS_CHANNEL_MAX, NULL,
      NULL},
+    {"history-key", CFG_STRING, O(history_key), "BLIP_HISTORY_KEY", "KEY",
+     "stream of past anomalies the log starts from (the detector's; default blip:anomalies)", 0,
+     VIS_CHANNEL_MAX, NULL, NULL},
+    {"no-backfill", CFG_BOOL, O(no_backfill), "BLIP_VIS_NO_BACKFILL", NULL,
+     "start with an empty anomaly log instead of the stream's newest entries", 0, 0, NULL, NULL},
     {"series", CFG_FUNC, 0, "BLIP_VIS_SERIES", "A,B,...",
      "chart only these series (default: every series, up to --max-series)", 0, 0, NULL,
      vis_parse_series},
@@ -215,6 +223,7 @@ static void vis_configure(struct vis *v, int argc, char **argv, char **envp) {
     c->redis = URL_DEFAULT;
     c->in = "response_times";
     c->anomalies = "anomalies";
+    c->history_key = "blip:anomalies";
     c->window.unit = MODEL_SECONDS;
     c->window.amount = VIS_WINDOW_DEFAULT_S;
     c->fps = VIS_FPS_DEFAULT;
@@ -529,11 +538,70 @@ static void vis_on_message(redisAsyncContext *ac, void *r, void *privdata) {
     vis_message(v, reply->element[1], reply->element[2]);
 }
 
+/* The reply to XREVRANGE on the history stream: newest first, each entry [id, [field, value,
+ * ...]] with the anomaly message in the field "json". Fed to the log oldest first. */
+static void vis_backfill_cb(struct conn *c, void *r, void *arg) {
+    struct vis *v = arg;
+    const redisReply *reply = r;
+    size_t n = 0;
+    (void)c;
+    if (!reply || reply->type != REDIS_REPLY_ARRAY) {
+        if (reply && reply->type == REDIS_REPLY_ERROR)
+            log_warn("anomaly history %s not read: %s", v->conf.history_key, reply->str);
+        return;
+    }
+    for (size_t i = reply->elements; i-- > 0;) {
+        const redisReply *e = reply->element[i], *f;
+        if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 ||
+            e->element[1]->type != REDIS_REPLY_ARRAY)
+            continue;
+        f = e->element[1];
+        for (size_t k = 0; k + 1 < f->elements; k += 2) {
+            struct anomaly a;
+            char why[96];
+            if (f->element[k]->type != REDIS_REPLY_STRING ||
+                strcmp(f->element[k]->str, "json") != 0 ||
+                f->element[k + 1]->type != REDIS_REPLY_STRING)
+                continue;
+            if (codec_decode_anomaly(f->element[k + 1]->str, f->element[k + 1]->len, &a, why,
+                                     sizeof why) == CODEC_OK) {
+                model_backfill_anomaly(&v->live, &a, clock_wall_ms());
+                n++;
+            }
+        }
+    }
+    if (n)
+        log_info("anomaly log started from %zu entries of %s", n, v->conf.history_key);
+    vis_render(v, 0);
+}
+
+/* Once per run, before subscribing (a subscribed connection takes no other commands): the
+ * newest MODEL_LOG_MAX entries of the detector's anomaly history. */
+static void vis_backfill(struct vis *v, struct conn *c) {
+    char count[16];
+    const char *argv[6];
+    size_t lens[6];
+    if (v->conf.no_backfill || v->backfill_sent)
+        return;
+    snprintf(count, sizeof count, "%d", MODEL_LOG_MAX);
+    argv[0] = "XREVRANGE";
+    argv[1] = v->conf.history_key;
+    argv[2] = "+";
+    argv[3] = "-";
+    argv[4] = "COUNT";
+    argv[5] = count;
+    for (int i = 0; i < 6; i++)
+        lens[i] = strlen(argv[i]);
+    if (conn_command(c, vis_backfill_cb, v, 6, argv, lens) == 0)
+        v->backfill_sent = 1;
+}
+
 static void vis_conn_event(struct conn *c, enum conn_event ev, const char *detail, void *arg) {
     struct vis *v = arg;
     switch (ev) {
     case CONN_READY:
         v->link = CHART_LINK_UP;
+        vis_backfill(v, c);
         if (redisAsyncCommand(conn_context(c), vis_on_message, v, "SUBSCRIBE %s %s", v->conf.in,
                               v->conf.anomalies) != REDIS_OK)
             log_warn("cannot send SUBSCRIBE; waiting for the connection to be renewed");

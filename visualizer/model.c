@@ -337,6 +337,13 @@ static void model_log_push(struct model *m, const struct anomaly *a, enum severi
     e->sev = sev;
 }
 
+void model_backfill_anomaly(struct model *m, const struct anomaly *a, int64_t now_ms) {
+    if (model_filtered(m, a->pt.series))
+        return;
+    m->c.backfilled++;
+    model_log_push(m, a, a->severity == SEV_NONE ? SEV_LOW : a->severity, now_ms);
+}
+
 void model_push_anomaly(struct model *m, const struct anomaly *a, int64_t now_ms) {
     enum severity sev = a->severity == SEV_NONE ? SEV_LOW : a->severity;
     struct model_series *s;

@@ -87,6 +87,7 @@ struct model_counters {
     uint64_t points;          /* points decoded (stored or filtered out) */
     uint64_t drawn;           /* points that have been on screen in at least one frame */
     uint64_t anomalies;       /* anomaly messages decoded */
+    uint64_t backfilled;      /* anomalies read from the history stream at start-up */
     uint64_t by_sev[SEV_COUNT];
     uint64_t malformed;       /* messages that did not decode, both channels */
     uint64_t filtered;        /* points and anomalies of series left out by the filter */
@@ -139,6 +140,9 @@ void model_push_point(struct model *m, const struct point *p, int64_t now_ms);
  * now_ms), and marked on its point's bucket when held: found by seq when the points carry one,
  * else by arrival time (window in seconds), else the newest bucket. */
 void model_push_anomaly(struct model *m, const struct anomaly *a, int64_t now_ms);
+/* Adds an anomaly read from the history stream at start-up (oldest first) to the log only: it
+ * is counted in backfilled, not in the live counters, rates or chart markers. */
+void model_backfill_anomaly(struct model *m, const struct anomaly *a, int64_t now_ms);
 void model_note_malformed(struct model *m);
 
 /* Updates the rates (mono_ms: monotonic ms) and, for a window in seconds, moves every series'

@@ -208,7 +208,9 @@ check "200x50: both series" wait_for 10 has_all b '^▶ web  last' '^  api  last
 check "200x50: the chart spans the width" wait_for 5 has b '└─ -500 pts ─\{170,\}.* now ─'
 check "200x50: a braille chart" wait_for 10 braille_over b 10
 check "200x50: the log pane" has b '^─ anomalies, newest first: low 0  medium 0  high 0 ─\{100,\}'
-check "200x50: the spike from before is not replayed" has_fixed b "no anomalies yet"
+check "200x50: the spike from before is in the log, read from the detector's history" \
+    wait_for 10 has b ' web  *100.0k  z  *+[0-9.]*  high$'
+check_eq "200x50: and not counted as a live anomaly" "0" "$(header_num b anomalies)"
 now_ms=$(($(date +%s%N) / 1000000))
 rcli publish response_times "{\"series\":\"api\",\"ts\":$now_ms,\"response_time\":90000}" >/dev/null
 check "200x50: a spike shows in the log" wait_for 10 log_top_is b ' api  *90.0k  z .*high$'
@@ -289,6 +291,20 @@ check "stderr on the tty: the log line is in the footer" wait_for 5 lastrow_has 
 check "stderr on the tty: the header is intact" row_has h 1 '^ blip  redis://'
 check "stderr on the tty: the chart is intact" has h '└─ -1m ─.* now ─'
 check "stderr on the tty: q exits 0" quit_pane h
+
+# ---- the anomaly log starts from the detector's history stream ----
+
+rcli XADD vis:history '*' json '{"series":"old","seq":5,"ts":1767225600000,"response_time":999,"anomaly":true,"detector":"knn","score":9.5,"mean":200,"std":2,"threshold":4,"severity":"high"}' >/dev/null
+rcli XADD vis:history '*' json '{"series":"old","seq":6,"ts":1767225601000,"response_time":555,"anomaly":true,"detector":"knn","score":5.25,"mean":200,"std":2,"threshold":4,"severity":"low"}' >/dev/null
+run_pane bk 80x24 -- --history-key vis:history --series old
+backfill_top() { screen bk | grep -A1 -- '^─ anomalies, newest first' | tail -n 1 | grep -q 'old  *555.0  z  *+5.25  low$'; }
+check "backfill: the log starts from the stream, newest on top" wait_for 10 backfill_top
+check "backfill: the older entry follows" has bk 'old  *999.0  z  *+9.50  high$'
+check_eq "backfill: history is not counted as live anomalies" "0" "$(header_num bk anomalies)"
+check "backfill: q exits 0" quit_pane bk
+run_pane bn 80x24 -- --history-key vis:history --series old --no-backfill
+check "--no-backfill: the log starts empty" wait_for 10 has bn 'no anomalies yet'
+check "--no-backfill: q exits 0" quit_pane bn
 
 # ---- ASCII, colours, filters ----
 
@@ -394,6 +410,8 @@ bad "--series empty" 'blip-visualizer: --series: "" is not a series name (1-64 o
 bad "--ascii=maybe" 'blip-visualizer: --ascii: expected 1/0, true/false, yes/no or on/off, got "maybe"' -- --ascii=maybe
 bad "--no-color=2" 'blip-visualizer: --no-color: expected 1/0, true/false, yes/no or on/off, got "2"' -- --no-color=2
 bad "--log-level loud" 'blip-visualizer: --log-level: expected error, warn, info or debug, got "loud"' -- --log-level loud
+bad "--history-key empty" 'blip-visualizer: --history-key: expected a non-empty value of at most 256 bytes' -- --history-key=
+bad "--no-backfill=sometimes" 'blip-visualizer: --no-backfill: expected 1/0, true/false, yes/no or on/off, got "sometimes"' -- --no-backfill=sometimes
 bad "unknown flag" 'blip-visualizer: unknown flag --colour (see --help)' -- --colour
 bad "short flag" 'blip-visualizer: unknown flag -x (flags are long: --name; see --help)' -- -x
 bad "an argument" 'blip-visualizer: unexpected argument "extra" (see --help)' -- extra
