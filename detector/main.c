@@ -43,6 +43,7 @@ struct det_conf {
     long max_series;
     long max_pending;
     double stats_interval;
+    long exit_after; /* 0: run until stopped */
 };
 
 struct det {
@@ -105,6 +106,9 @@ static const struct cfg_opt det_opts[] = {
      NULL},
     {"stats-interval", CFG_DOUBLE, O(stats_interval), "BLIP_STATS_INTERVAL", "SECONDS",
      "seconds between stats lines, 0 = none (default 10)", 0, 86400, NULL, NULL},
+    {"exit-after", CFG_INT, O(exit_after), "BLIP_EXIT_AFTER", "N",
+     "stop as on SIGTERM once N messages have been read, scored or malformed (default 0 = never)",
+     0, 1e15, NULL, NULL},
     {"log-level", CFG_STRING, O(log_level), "BLIP_LOG_LEVEL", "LEVEL",
      "error, warn, info or debug (default info)", 0, 16, NULL, NULL},
 };
@@ -126,6 +130,8 @@ static void det_die_usage(const char *msg) {
     fprintf(stderr, PROG ": %s\n", msg);
     exit(2);
 }
+
+static void det_stop(struct det *d);
 
 /* ---- the hot path ---- */
 
@@ -200,16 +206,19 @@ static void det_on_message(redisAsyncContext *ac, void *r, void *privdata) {
     e = codec_decode_point(payload->str, payload->len, &p, why, sizeof why);
     if (e != CODEC_OK) {
         det_malformed(d, e, why, payload->str, payload->len);
-        return;
+    } else {
+        detect_push(&d->core, &p, &v, &a);
+        if (v.anomaly)
+            det_publish_anomaly(d, &a);
     }
-    detect_push(&d->core, &p, &v, &a);
-    if (v.anomaly)
-        det_publish_anomaly(d, &a);
+    if (d->conf.exit_after > 0 &&
+        d->core.points + d->malformed_total == (uint64_t)d->conf.exit_after) {
+        log_info("read %ld messages (--exit-after), stopping", d->conf.exit_after);
+        det_stop(d);
+    }
 }
 
 /* ---- connections, stats, stopping ---- */
-
-static void det_stop(struct det *d);
 
 static void det_conn_event(struct conn *c, enum conn_event ev, const char *detail, void *arg) {
     struct det *d = arg;
@@ -337,6 +346,8 @@ static void det_configure(struct det *d, int argc, char **argv, char **envp,
     log_init(PROG, level);
     if (c->output && !c->input)
         det_die_usage("--output: only with --input (offline mode)");
+    if (c->exit_after && c->input)
+        det_die_usage("--exit-after: only without --input (live mode)");
     if (!c->input && url_parse(c->redis, &d->url, err, sizeof err) != 0) {
         snprintf(line, sizeof line, "--redis: %s", err);
         det_die_usage(line);
