@@ -1,7 +1,6 @@
 /* detect.c - see detect.h. */
 #include "detect.h"
 
-#include <stdio.h>
 #include <string.h>
 
 int detect_init(struct detect *d, const struct score_params *params, size_t max_series, char *err,
@@ -18,6 +17,8 @@ void detect_clear(struct detect *d) { series_table_clear(&d->table); }
 
 void detect_push(struct detect *d, const struct point *p, struct verdict *v, struct anomaly *a) {
     struct series *s = series_get(&d->table, p->series, strlen(p->series), &d->params, NULL);
+    const char *name;
+    size_t len;
 
     if (!s) { /* params were checked in detect_init, so this is unreachable; keep it harmless */
         memset(v, 0, sizeof *v);
@@ -34,7 +35,10 @@ void detect_push(struct detect *d, const struct point *p, struct verdict *v, str
     if (!a)
         return;
     a->pt = *p;
-    snprintf(a->detector, sizeof a->detector, "%s", score_algo_name(d->params.algo));
+    name = score_algo_name(d->params.algo);
+    len = strlen(name) < CODEC_DETECTOR_MAX ? strlen(name) : CODEC_DETECTOR_MAX;
+    memcpy(a->detector, name, len);
+    a->detector[len] = '\0';
     a->score = v->score;
     a->mean = v->mean;
     a->std = v->std;
