@@ -370,6 +370,25 @@ static int codec_series_fast(struct codec_parser *ps, char *out) {
     return 0;
 }
 
+/* The usual text value, printable ASCII without escapes, copied as codec_copy_text() would
+ * (truncated to cap - 1 bytes) while it is scanned; returns 0, or -1 for anything else, which the
+ * general path then reads again from the start. */
+static int codec_text_fast(struct codec_parser *ps, char *out, size_t cap) {
+    const char *q;
+    size_t n = 0;
+
+    if (ps->p >= ps->end || *ps->p != '"')
+        return -1;
+    for (q = ps->p + 1; q < ps->end && *q >= 0x20 && *q < 0x7f && *q != '"' && *q != '\\'; q++)
+        if (n + 1 < cap)
+            out[n++] = *q;
+    if (q >= ps->end || *q != '"')
+        return -1;
+    out[n] = '\0';
+    ps->p = q + 1;
+    return 0;
+}
+
 static enum codec_err codec_point_field(struct codec_parser *ps, enum codec_field f,
                                         struct point *p, struct codec_seen *seen) {
     struct codec_str s;
@@ -439,6 +458,9 @@ static enum codec_err codec_point_field(struct codec_parser *ps, enum codec_fiel
     case F_PHASE:
     case F_UNIT:
         if (ps->p < ps->end && *ps->p == 'n' && codec_literal(ps, "null", 4))
+            return CODEC_OK;
+        if (codec_text_fast(ps, f == F_PHASE ? p->phase : p->unit,
+                            f == F_PHASE ? sizeof p->phase : sizeof p->unit) == 0)
             return CODEC_OK;
         if ((e = codec_want_string(ps, &s, f == F_PHASE ? "phase" : "unit")) != CODEC_OK)
             return e;

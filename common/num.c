@@ -110,6 +110,7 @@ static int num_scan(const char *s, size_t len, enum num_mode mode, struct num_sc
 size_t num_parse_json_prefix(const char *s, size_t avail, double *out) {
     const char *p = s, *end = s + avail, *first, *dot = NULL;
     uint64_t m = 0;
+    unsigned d;
     size_t digits, frac = 0;
     double v;
 
@@ -117,11 +118,11 @@ size_t num_parse_json_prefix(const char *s, size_t avail, double *out) {
         p++;
     if (p >= end || !num_isdigit(*p) || (*p == '0' && p + 1 < end && num_isdigit(p[1])))
         return 0;
-    for (first = p; p < end && num_isdigit(*p); p++)
-        m = m * 10 + (uint64_t)(*p - '0');
+    for (first = p; p < end && (d = (unsigned char)*p - '0') <= 9; p++)
+        m = m * 10 + d;
     if (p < end && *p == '.') {
-        for (dot = p++; p < end && num_isdigit(*p); p++)
-            m = m * 10 + (uint64_t)(*p - '0');
+        for (dot = p++; p < end && (d = (unsigned char)*p - '0') <= 9; p++)
+            m = m * 10 + d;
         frac = (size_t)(p - dot) - 1;
         if (frac == 0)
             return 0;
