@@ -19,7 +19,8 @@
 #            pipelined by 2048 (the generator's batch).
 #
 # Environment: BUILD, BIN (as in the Makefile), BENCH_RUNS (drain repetitions, median taken;
-# default 3), BENCH_POINTS (drain backlog; default 1000000), KEEP=1 keeps the work directory.
+# default 3), BENCH_POINTS (drain backlog; default 1000000), BENCH_ONLY="drain live ..." runs only
+# those sections, KEEP=1 keeps the work directory.
 set -u
 BUILD=${BUILD:-build}
 BIN=${BIN:-bin}
@@ -41,6 +42,7 @@ FAILS=0
 # ---- processes: every one started here is tracked and stopped by PID ----
 
 cleanup() {
+    tmux -L "blip-bench-$$" kill-server 2>/dev/null # the visualizer's, if it ran
     for p in $PIDS; do kill -CONT "$p" 2>/dev/null; kill -TERM "$p" 2>/dev/null; done
     for p in $PIDS; do
         for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
@@ -458,7 +460,7 @@ bench_visualizer() {
     echo "visualizer: CPU share at 100k points/s, chart on screen (tmux)"
     hz=$(getconf CLK_TCK)
     tmux -L "$sock" -f /dev/null new-session -d -x 120 -y 40 \
-        "REDIS_URL=$REDIS_URL $BIN/blip-visualizer"
+        "exec env REDIS_URL=$REDIS_URL $(cd "$BIN" && pwd)/blip-visualizer"
     vpid=$(tmux -L "$sock" list-panes -F '#{pane_pid}' | head -n 1)
     "$TOOLS/basesub" "$PORT" response_times >/dev/null 2>&1 &
     bpid=$!
@@ -493,13 +495,9 @@ machine
 start_redis
 make_inputs
 echo "figure                               blip                     baseline (same run)                ratio"
-bench_drain
-bench_live
-bench_latency
-bench_memory
-bench_offline
-bench_generator
-bench_visualizer
+for section in drain live latency memory offline generator visualizer; do
+    case " ${BENCH_ONLY:-$section} " in *" $section "*) "bench_$section" ;; esac
+done
 echo
 echo "Markdown for README.md:"
 echo
