@@ -47,9 +47,11 @@ int codec_severity_parse(const char *s, size_t len, enum severity *out) {
     return -1;
 }
 
+/* [A-Za-z0-9_.:/@-]: a letter (either case), '-' '.' '/' '0'..'9' ':' (one run from '-' to
+ * ':'), '_' or '@'. */
 static int codec_series_char(unsigned char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '-' || c == '.' || c == ':' || c == '/' || c == '@';
+    return (unsigned)((c | 0x20) - 'a') < 26u || (unsigned)(c - '-') <= (unsigned)(':' - '-') ||
+           c == '_' || c == '@';
 }
 
 int codec_series_valid(const char *s, size_t len) {
@@ -375,15 +377,19 @@ static int codec_series_fast(struct codec_parser *ps, char *out) {
  * general path then reads again from the start. */
 static int codec_text_fast(struct codec_parser *ps, char *out, size_t cap) {
     const char *q;
-    size_t n = 0;
+    size_t n;
 
     if (ps->p >= ps->end || *ps->p != '"')
         return -1;
-    for (q = ps->p + 1; q < ps->end && *q >= 0x20 && *q < 0x7f && *q != '"' && *q != '\\'; q++)
-        if (n + 1 < cap)
-            out[n++] = *q;
+    for (q = ps->p + 1; q < ps->end && (unsigned char)*q - 0x20u < 0x5fu; q++) /* ' '..'~' */
+        if (*q == '"' || *q == '\\')
+            break;
     if (q >= ps->end || *q != '"')
         return -1;
+    n = (size_t)(q - (ps->p + 1));
+    if (n > cap - 1)
+        n = cap - 1;
+    memcpy(out, ps->p + 1, n);
     out[n] = '\0';
     ps->p = q + 1;
     return 0;
