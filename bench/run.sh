@@ -14,19 +14,21 @@
 #            --republish, at 1,000 and 10,000 points/s (bench/latency.c): every 10th point is a
 #            spike the detector must flag; rounds alternate between the two subscribers.
 #   memory   RSS of blip-detector with 1 and 10,000 series, and with more series than
-#            --max-series, beside an idle basesub.
+#            --max-series, beside basesub's after the same 10,000 points.
 #   offline  blip-detector --input on a 1,000,000-row CSV vs bench/csvread (read + strtod only).
 #   generator blip-generator --rate 0 vs redis-benchmark running the same PUBLISH, one client,
 #            pipelined by 2048 (the generator's batch).
+#   visualizer (only when bin/blip-visualizer exists) its CPU share at 100,000 points/s with the
+#            chart on screen in a private tmux server, beside basesub's.
 #
 # Environment: BUILD, BIN (as in the Makefile), BENCH_RUNS (drain repetitions, median taken;
-# default 3), BENCH_POINTS (drain backlog; default 1000000), BENCH_ONLY="drain live ..." runs only
+# default 5), BENCH_POINTS (drain backlog; default 1000000), BENCH_ONLY="drain live ..." runs only
 # those sections, KEEP=1 keeps the work directory.
 set -u
 BUILD=${BUILD:-build}
 BIN=${BIN:-bin}
 TOOLS=$BUILD/bench
-RUNS=${BENCH_RUNS:-3}
+RUNS=${BENCH_RUNS:-5}
 N_DRAIN=${BENCH_POINTS:-1000000}
 N_LIVE=1000000
 N_OFFLINE=1000000
