@@ -6,7 +6,9 @@
 #   drain    subscriber stopped (SIGSTOP) while `flood` fills its backlog with N points, then
 #            resumed: the time until it has read all N (blip-detector --exit-after N, basesub
 #            --count N). Redis keeps the whole backlog: client-output-buffer-limit pubsub 0 0 0,
-#            for this section only.
+#            for this section only. The points are blip-generator's; a third pair runs the
+#            detector with --threshold 1e6, so that nothing is flagged: scoring without the
+#            anomaly publishes.
 #   live     the same subscribers during a 1,000,000-point pipelined flood with Redis's default
 #            pubsub output limits; CLIENT LIST is sampled throughout: the subscriber must stay the
 #            same client (never disconnected) and read every point. Peak backlog = largest omem.
@@ -161,17 +163,19 @@ make_inputs() {
 
 inputs_of() { [ "$1" = 1 ] && echo "$WORK/one.jsonl" || echo "$WORK/many.jsonl"; }
 
-# start_sub KIND COUNT LOG: starts basesub (KIND null) or blip-detector (KIND det) reading COUNT
-# messages from response_times, and waits until it is subscribed. Sets SUB.
+# start_sub KIND COUNT LOG [detector flags]: starts basesub (KIND null) or blip-detector (KIND
+# det) reading COUNT messages from response_times, and waits until it is subscribed. Sets SUB.
 start_sub() {
-    if [ "$1" = null ]; then
-        "$TOOLS/basesub" --count "$2" "$PORT" response_times >"$3" 2>&1 &
+    local kind=$1 count=$2 log=$3
+    shift 3
+    if [ "$kind" = null ]; then
+        "$TOOLS/basesub" --count "$count" "$PORT" response_times >"$log" 2>&1 &
     else
-        "$DET" --redis "$REDIS_URL" --exit-after "$2" --stats-interval 0 2>"$3" &
+        "$DET" --redis "$REDIS_URL" --exit-after "$count" --stats-interval 0 "$@" 2>"$log" &
     fi
     SUB=$!
     track $SUB
-    wait_for 10 subscribed response_times || fail "$1 did not subscribe"
+    wait_for 10 subscribed response_times || fail "$kind did not subscribe"
 }
 
 # read_count KIND LOG: messages the subscriber says it read.
@@ -181,46 +185,54 @@ read_count() {
 
 # ---- drain ----
 
-# drain_once KIND SERIES: sets DRAIN_NS, the time from SIGCONT to the subscriber's exit.
+# drain_once KIND SERIES [detector flags]: sets DRAIN_NS, the time from SIGCONT to the
+# subscriber's exit, and FLAGGED, the points the detector flagged.
 drain_once() {
-    local log=$WORK/drain.$1.log t0 t1 got
-    start_sub "$1" "$N_DRAIN" "$log"
+    local kind=$1 series=$2 log=$WORK/drain.$1.log t0 t1 got
+    shift 2
+    start_sub "$kind" "$N_DRAIN" "$log" "$@"
     kill -STOP $SUB
-    "$TOOLS/flood" --count "$N_DRAIN" "$PORT" response_times "$(inputs_of "$2")" >/dev/null ||
+    "$TOOLS/flood" --count "$N_DRAIN" "$PORT" response_times "$(inputs_of "$series")" >/dev/null ||
         fail "flood"
     t0=$(now_ns)
     kill -CONT $SUB
     wait $SUB
     t1=$(now_ns)
     untrack $SUB
-    got=$(read_count "$1" "$log")
-    [ "$got" = "$N_DRAIN" ] || fail "drain: $1 read ${got:-nothing} of $N_DRAIN"
+    got=$(read_count "$kind" "$log")
+    [ "$got" = "$N_DRAIN" ] || fail "drain: $kind read ${got:-nothing} of $N_DRAIN"
     DRAIN_NS=$((t1 - t0))
+    FLAGGED=$([ "$kind" = det ] && stat_of anomalies "$log")
+}
+
+# drain_pair LABEL SERIES [detector flags]: RUNS alternating drains of basesub and blip-detector;
+# prints and records the medians.
+drain_pair() {
+    local label=$1 series=$2 null="" det="" nr dr r
+    shift 2
+    for _ in $(seq "$RUNS"); do
+        drain_once null "$series"
+        null="$null $DRAIN_NS"
+        drain_once det "$series" "$@"
+        det="$det $DRAIN_NS"
+    done
+    nr=$(rate "$N_DRAIN" "$(median $null)")
+    dr=$(rate "$N_DRAIN" "$(median $det)")
+    r=$(ratio "$dr" "$nr")
+    line "$label" "$(human "$dr") points/s" "null subscriber $(human "$nr") points/s" "${r}x" \
+        "($(awk -v f="${FLAGGED:-0}" -v n="$N_DRAIN" 'BEGIN { printf "%.1f", 100 * f / n }')% flagged; target >= 0.80x)"
+    row "$label (points/s)" "$(human "$dr")" "$(human "$nr") (null subscriber)" "${r}x" \
+        "$([ -n "$*" ] && echo "(diagnostic)" || echo ">= 0.80x")"
 }
 
 bench_drain() {
-    local s null det nr dr r label
     echo
     echo "drain: subscriber stopped while $(grouped $N_DRAIN) points queue up, then timed until it has read them (median of $RUNS)"
     rcli config set client-output-buffer-limit "pubsub 0 0 0" >/dev/null
-    for s in 1 $SERIES_MANY; do
-        null=""
-        det=""
-        for _ in $(seq "$RUNS"); do
-            drain_once null $s
-            null="$null $DRAIN_NS"
-            drain_once det $s
-            det="$det $DRAIN_NS"
-        done
-        nr=$(rate "$N_DRAIN" "$(median $null)")
-        dr=$(rate "$N_DRAIN" "$(median $det)")
-        r=$(ratio "$dr" "$nr")
-        label="drain, $(grouped $s) series"
-        line "$label" "$(human "$dr") points/s" "null subscriber $(human "$nr") points/s" "${r}x" \
-            "(target >= 0.80x)"
-        row "$label (points/s)" "$(human "$dr")" "$(human "$nr") (null subscriber)" "${r}x" ">= 0.80x"
-        eval "DRAIN_RATIO_$s=$r"
-    done
+    drain_pair "drain, 1 series" 1
+    drain_pair "drain, $(grouped $SERIES_MANY) series" $SERIES_MANY
+    # the same stream with nothing flagged: scoring alone, without the anomaly publishes
+    drain_pair "drain, 1 series, nothing flagged" 1 --threshold 1e6
     rcli config set client-output-buffer-limit "$DEFAULT_LIMITS" >/dev/null
 }
 
