@@ -1,10 +1,11 @@
 /* latency.c - publish -> receive latency through a subscriber that republishes (blip-detector, or
  * basesub --republish). One thread publishes RATE points per second for SECONDS on channel IN,
  * on a fixed schedule: a steady series (values 100..103) with a spike of 1000 every SPIKE-th
- * point, so that with the detector's defaults (sma, window 25, threshold 2) exactly the spikes
- * after the warm-up are flagged. Each point carries its send time, in ns on this process's
+ * point after the first 25 (the detector's warm-up), so that with the detector's defaults (sma,
+ * window 25, threshold 2) exactly the spikes are flagged. Each point carries its send time, in ns on this process's
  * monotonic clock, as its "seq"; the detector copies seq into the anomaly, basesub copies the
- * whole payload. The main thread, subscribed to OUT, takes receive time - seq for every message.
+ * whole payload. The main thread, subscribed to OUT, takes receive time - seq for every spike
+ * that comes back (of basesub's copies of every point, only the spikes count).
  *
  * usage: latency PORT IN OUT RATE SECONDS [SPIKE]
  * Prints "sent=N spikes=N received=N p50_us=X p99_us=X max_us=X" on stdout. */
@@ -17,7 +18,8 @@
 #include <time.h>
 
 #define LATENCY_SPIKE_DEFAULT 10 /* every 10th point is a spike */
-#define LATENCY_WARMUP 25        /* the detector's default window: no verdicts before it */
+#define LATENCY_SPIKE_VALUE "1000" /* a spike's response_time; the steady values are 100..103 */
+#define LATENCY_WARMUP 25        /* the detector's default window: no spikes before it */
 #define LATENCY_QUIET_S 1        /* after the last send, the receiver waits this long */
 
 struct latency {
@@ -57,14 +59,14 @@ static void *latency_publish(void *arg) {
     for (uint64_t k = 0; k < total; k++) {
         uint64_t due = l->t0 + (uint64_t)((double)k * 1e9 / l->rate);
         struct timespec ts = {(time_t)(due / 1000000000ULL), (long)(due % 1000000000ULL)};
-        int spike = k % l->spike == l->spike - 1;
+        int spike = k >= LATENCY_WARMUP && k % l->spike == l->spike - 1;
         redisReply *r;
         int len;
 
         clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
         len = snprintf(msg, sizeof msg, "{\"series\":\"lat\",\"seq\":%llu,\"response_time\":%s}",
                        (unsigned long long)(latency_now() - l->t0),
-                       spike ? "1000" : steady[k % (sizeof steady / sizeof steady[0])]);
+                       spike ? LATENCY_SPIKE_VALUE : steady[k % (sizeof steady / sizeof steady[0])]);
         r = redisCommand(c, "PUBLISH %s %b", l->in, msg, (size_t)len);
         if (!r) {
             fprintf(stderr, "latency: PUBLISH: %s\n", c->errstr);
@@ -72,7 +74,7 @@ static void *latency_publish(void *arg) {
         }
         freeReplyObject(r);
         l->sent++;
-        l->spikes += spike && k >= LATENCY_WARMUP;
+        l->spikes += spike;
     }
     redisFree(c);
     return NULL;
@@ -83,10 +85,12 @@ static int latency_cmp(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
+/* Takes receive time - send time for a spike: the detector passes on only those, and of what
+ * basesub republishes (every point) the same points are kept, so both are measured alike. */
 static void latency_record(struct latency *l, const redisReply *payload, uint64_t now) {
     const char *s = strstr(payload->str, "\"seq\":");
     uint64_t sent_at;
-    if (!s)
+    if (!s || !strstr(payload->str, "\"response_time\":" LATENCY_SPIKE_VALUE))
         return;
     sent_at = strtoull(s + 6, NULL, 10) + l->t0;
     if (l->n == l->cap) {
