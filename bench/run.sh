@@ -12,7 +12,7 @@
 #   live     the same subscribers during a 1,000,000-point pipelined flood with Redis's default
 #            pubsub output limits. Never disconnected = it read every point, Redis logged no
 #            output-buffer-limit closure and the detector no reconnection. CLIENT LIST is sampled
-#            every 20 ms: peak backlog = the largest omem Redis held for it.
+#            every 50 ms: peak backlog = the largest omem Redis held for it.
 #   latency  publish -> anomaly through blip-detector vs publish -> republish through basesub
 #            --republish, at 1,000 and 10,000 points/s (bench/latency.c): every 10th point is a
 #            spike the detector must flag, and both are timed on those points; rounds alternate
@@ -241,13 +241,13 @@ bench_drain() {
 
 # ---- live ----
 
-# sample_clients FILE STOPFILE: CLIENT LIST of the pubsub clients every 20 ms until STOPFILE goes.
+# sample_clients FILE STOPFILE: CLIENT LIST of the pubsub clients every 50 ms, each followed by a
+# "--" line, until STOPFILE goes; one redis-cli for all, so sampling costs little CPU.
 sample_clients() {
     while [ -e "$2" ]; do
-        redis-cli -p "$PORT" client list type pubsub >>"$1" 2>/dev/null
-        echo "--" >>"$1"
-        sleep 0.02
-    done
+        printf 'CLIENT LIST TYPE pubsub\nECHO --\n'
+        sleep 0.05
+    done | redis-cli -p "$PORT" >>"$1" 2>/dev/null
 }
 
 # exited PID: the process is gone or a zombie (a child that has ended but is not reaped yet).
