@@ -36,7 +36,9 @@ void detect_push(struct detect *d, const struct point *p, struct verdict *v, str
         return;
     a->pt = *p;
     name = score_algo_name(d->params.algo);
-    len = strlen(name) < CODEC_DETECTOR_MAX ? strlen(name) : CODEC_DETECTOR_MAX;
+    len = strlen(name);
+    if (len > CODEC_DETECTOR_MAX)
+        len = CODEC_DETECTOR_MAX;
     memcpy(a->detector, name, len);
     a->detector[len] = '\0';
     a->score = v->score;
