@@ -47,8 +47,10 @@ VIS_LIB = $(BUILD)/visualizer/libvisualizer.a
 PROGRAMS = $(BIN)/blip-generator $(BIN)/blip-detector $(if $(wildcard visualizer/main.c),$(BIN)/blip-visualizer)
 TESTS = $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 HELPERS = $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(HELPER_SRC))
+BENCH_TOOLS = $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 
-.PHONY: all deps test test-build test-containers asan run install uninstall clean bench eval fuzz
+.PHONY: all deps test test-build test-containers asan run install uninstall clean bench bench-build \
+	eval fuzz
 all: $(PROGRAMS)
 
 $(BUILD)/%.o: %.c
@@ -110,6 +112,14 @@ $(BUILD)/tests/helpers/%: $(call obj,tests/helpers/%.c)
 
 test-build: all $(TESTS) $(HELPERS)
 
+# Benchmark helpers (baseline subscribers, flood and latency probes), same flags as the programs.
+$(BENCH_TOOLS): $(BUILD)/bench/%: $(BUILD)/bench/%.o
+	@mkdir -p $(dir $@)
+	$(say) LD $@
+	$(Q)$(CC) $(ALL_LDFLAGS) -pthread -o $@ $^ $(LIBS_NET)
+
+bench-build: all $(BENCH_TOOLS)
+
 # Installs the Debian packages that are missing (apt-get; sudo when not root).
 deps:
 	@sh scripts/deps.sh
@@ -141,6 +151,13 @@ run:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory -j2 all
 	@sh scripts/run.sh
+
+# Throughput, latency, memory and offline speed, each beside a baseline measured in the same run
+# on a private redis-server; ends with a Markdown table for the README. Takes a few minutes.
+bench:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory -j2 bench-build
+	@BUILD=$(BUILD) BIN=$(BIN) bash bench/run.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin

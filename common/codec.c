@@ -47,9 +47,11 @@ int codec_severity_parse(const char *s, size_t len, enum severity *out) {
     return -1;
 }
 
+/* [A-Za-z0-9_.:/@-]: a letter (either case), '-' '.' '/' '0'..'9' ':' (one run from '-' to
+ * ':'), '_' or '@'. */
 static int codec_series_char(unsigned char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '-' || c == '.' || c == ':' || c == '/' || c == '@';
+    return (unsigned)((c | 0x20) - 'a') < 26u || (unsigned)(c - '-') <= (unsigned)(':' - '-') ||
+           c == '_' || c == '@';
 }
 
 int codec_series_valid(const char *s, size_t len) {
@@ -67,10 +69,27 @@ static enum codec_err codec_fail(struct codec_parser *ps, enum codec_err e, cons
     return e;
 }
 
-static void codec_ws(struct codec_parser *ps) {
+static void codec_ws_skip(struct codec_parser *ps) {
     while (ps->p < ps->end &&
            (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\n' || *ps->p == '\r'))
         ps->p++;
+}
+
+/* Skips whitespace; inline for the usual case, compact JSON, where there is none. */
+static inline void codec_ws(struct codec_parser *ps) {
+    if (ps->p >= ps->end || (unsigned char)*ps->p <= ' ')
+        codec_ws_skip(ps);
+}
+
+/* If c comes next, after any whitespace, skips it and returns 1; else returns 0. */
+static inline int codec_accept(struct codec_parser *ps, char c) {
+    if (ps->p >= ps->end || *ps->p != c) {
+        codec_ws(ps);
+        if (ps->p >= ps->end || *ps->p != c)
+            return 0;
+    }
+    ps->p++;
+    return 1;
 }
 
 /* Scans a JSON string starting at the opening quote. Validates escapes and rejects raw control
@@ -136,10 +155,22 @@ static void codec_copy_text(const struct codec_str *v, char *out, size_t cap) {
 
 /* Scans a number token (JSON grammar) and parses it. NaN and Infinity, which Python's json module
  * writes, are reported as range errors rather than syntax errors: that is what they are. */
+static int codec_number_char(char c) {
+    return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+}
+
 static enum codec_err codec_number(struct codec_parser *ps, double *out) {
     const char *start = ps->p, *q = ps->p;
-    while (q < ps->end && ((*q >= '0' && *q <= '9') || *q == '-' || *q == '+' || *q == '.' ||
-                           *q == 'e' || *q == 'E'))
+    double v;
+    size_t n = num_parse_json_prefix(start, (size_t)(ps->end - start), &v);
+
+    /* the common form, unless the token goes on (an exponent, more digits) */
+    if (n && (start + n == ps->end || !codec_number_char(start[n]))) {
+        *out = v;
+        ps->p = start + n;
+        return CODEC_OK;
+    }
+    while (q < ps->end && codec_number_char(*q))
         q++;
     if (q == start) {
         size_t left = (size_t)(ps->end - start);
@@ -246,9 +277,10 @@ static const struct {
     size_t len;
     enum codec_field f;
 } codec_fields[] = {
+    /* in the order the generator writes them (see codec_key) */
     {"series", 6, F_SERIES},       {"seq", 3, F_SEQ},
-    {"ts", 2, F_TS},               {"value", 5, F_VALUE},
-    {"response_time", 13, F_RESPONSE_TIME}, {"phase", 5, F_PHASE},
+    {"ts", 2, F_TS},               {"response_time", 13, F_RESPONSE_TIME},
+    {"value", 5, F_VALUE},         {"phase", 5, F_PHASE},
     {"label", 5, F_LABEL},         {"unit", 4, F_UNIT},
     {"timestamp", 9, F_TIMESTAMP}, {"anomaly", 7, F_ANOMALY},
     {"detector", 8, F_DETECTOR},   {"score", 5, F_SCORE},
@@ -256,17 +288,29 @@ static const struct {
     {"threshold", 9, F_THRESHOLD}, {"severity", 8, F_SEVERITY},
 };
 
-static enum codec_field codec_field_of(const struct codec_str *k, int want_anomaly) {
-    if (k->escaped)
-        return F_UNKNOWN;
-    for (size_t i = 0; i < sizeof codec_fields / sizeof codec_fields[0]; i++) {
-        if (codec_fields[i].len == k->len && memcmp(codec_fields[i].name, k->s, k->len) == 0) {
-            if (!want_anomaly && codec_fields[i].f >= F_ANOMALY)
-                return F_UNKNOWN;
-            return codec_fields[i].f;
+#define CODEC_NFIELDS (sizeof codec_fields / sizeof codec_fields[0])
+
+/* Reads the key at ps->p (its opening quote) and tells which field it names, *hint being where
+ * to look first. Known names are matched against the raw bytes, starting after the previous key's
+ * name since messages tend to list them in one order; a key matching none is scanned as a string
+ * and names no field (an escaped key never does). Returns CODEC_OK or the string's error. */
+static enum codec_err codec_key(struct codec_parser *ps, size_t *hint, int want_anomaly,
+                                enum codec_field *f) {
+    size_t avail = (size_t)(ps->end - ps->p) - 1;
+    struct codec_str key;
+
+    for (size_t i = 0, j = *hint; i < CODEC_NFIELDS; i++, j = j + 1 == CODEC_NFIELDS ? 0 : j + 1) {
+        size_t len = codec_fields[j].len;
+        if (len < avail && ps->p[1 + len] == '"' &&
+            memcmp(ps->p + 1, codec_fields[j].name, len) == 0) {
+            ps->p += len + 2;
+            *hint = j + 1 == CODEC_NFIELDS ? 0 : j + 1;
+            *f = !want_anomaly && codec_fields[j].f >= F_ANOMALY ? F_UNKNOWN : codec_fields[j].f;
+            return CODEC_OK;
         }
     }
-    return F_UNKNOWN;
+    *f = F_UNKNOWN;
+    return codec_string(ps, &key);
 }
 
 /* What the decoder has seen so far beyond struct point. */
@@ -289,6 +333,8 @@ static enum codec_err codec_want_string(struct codec_parser *ps, struct codec_st
 static enum codec_err codec_want_number(struct codec_parser *ps, double *d, const char *field) {
     char why[64];
     char c = ps->p < ps->end ? *ps->p : '\0';
+    if ((c >= '0' && c <= '9') || c == '-')
+        return codec_number(ps, d);
     if (c == '"' || c == '{' || c == '[' || c == 't' || c == 'f' || c == 'n') {
         snprintf(why, sizeof why, "%s must be a number", field);
         return codec_fail(ps, CODEC_ETYPE, why);
@@ -307,6 +353,48 @@ static enum codec_err codec_integral(struct codec_parser *ps, double d, const ch
     return CODEC_OK;
 }
 
+/* The usual series value, a string of name characters only, read in one pass into out; returns
+ * 0, or -1 (nothing consumed) for anything else, which the general path then judges. */
+static int codec_series_fast(struct codec_parser *ps, char *out) {
+    const char *q, *stop;
+    size_t len;
+
+    if (ps->p >= ps->end || *ps->p != '"')
+        return -1;
+    for (q = stop = ps->p + 1; stop < ps->end && codec_series_char((unsigned char)*stop); stop++)
+        ;
+    len = (size_t)(stop - q);
+    if (stop >= ps->end || *stop != '"' || len == 0 || len > CODEC_SERIES_MAX)
+        return -1;
+    memcpy(out, q, len);
+    out[len] = '\0';
+    ps->p = stop + 1;
+    return 0;
+}
+
+/* The usual text value, printable ASCII without escapes, copied as codec_copy_text() would
+ * (truncated to cap - 1 bytes) while it is scanned; returns 0, or -1 for anything else, which the
+ * general path then reads again from the start. */
+static int codec_text_fast(struct codec_parser *ps, char *out, size_t cap) {
+    const char *q;
+    size_t n;
+
+    if (ps->p >= ps->end || *ps->p != '"')
+        return -1;
+    for (q = ps->p + 1; q < ps->end && (unsigned char)*q - 0x20u < 0x5fu; q++) /* ' '..'~' */
+        if (*q == '"' || *q == '\\')
+            break;
+    if (q >= ps->end || *q != '"')
+        return -1;
+    n = (size_t)(q - (ps->p + 1));
+    if (n > cap - 1)
+        n = cap - 1;
+    memcpy(out, ps->p + 1, n);
+    out[n] = '\0';
+    ps->p = q + 1;
+    return 0;
+}
+
 static enum codec_err codec_point_field(struct codec_parser *ps, enum codec_field f,
                                         struct point *p, struct codec_seen *seen) {
     struct codec_str s;
@@ -315,6 +403,8 @@ static enum codec_err codec_point_field(struct codec_parser *ps, enum codec_fiel
 
     switch (f) {
     case F_SERIES:
+        if (codec_series_fast(ps, p->series) == 0)
+            return CODEC_OK;
         if ((e = codec_want_string(ps, &s, "series")) != CODEC_OK)
             return e;
         if (s.escaped || !codec_series_valid(s.s, s.len))
@@ -375,6 +465,9 @@ static enum codec_err codec_point_field(struct codec_parser *ps, enum codec_fiel
     case F_UNIT:
         if (ps->p < ps->end && *ps->p == 'n' && codec_literal(ps, "null", 4))
             return CODEC_OK;
+        if (codec_text_fast(ps, f == F_PHASE ? p->phase : p->unit,
+                            f == F_PHASE ? sizeof p->phase : sizeof p->unit) == 0)
+            return CODEC_OK;
         if ((e = codec_want_string(ps, &s, f == F_PHASE ? "phase" : "unit")) != CODEC_OK)
             return e;
         if (f == F_PHASE)
@@ -421,7 +514,7 @@ static enum codec_err codec_decode(const char *buf, size_t len, struct point *p,
                                    struct anomaly *a, char *err, size_t errlen) {
     struct codec_parser ps = {buf, buf + len, err, errlen};
     struct codec_seen seen = {0, 0, 0, 0};
-    struct codec_str key;
+    size_t hint = 0;
     enum codec_err e;
 
     if (len == 0 || len > CODEC_MSG_MAX_BYTES)
@@ -446,27 +539,19 @@ static enum codec_err codec_decode(const char *buf, size_t len, struct point *p,
             codec_ws(&ps);
             if (ps.p >= ps.end || *ps.p != '"')
                 return codec_fail(&ps, CODEC_ESYNTAX, "expected a key");
-            if ((e = codec_string(&ps, &key)) != CODEC_OK)
+            if ((e = codec_key(&ps, &hint, a != NULL, &f)) != CODEC_OK)
                 return e;
-            codec_ws(&ps);
-            if (ps.p >= ps.end || *ps.p != ':')
+            if (!codec_accept(&ps, ':'))
                 return codec_fail(&ps, CODEC_ESYNTAX, "expected ':'");
-            ps.p++;
             codec_ws(&ps);
-            f = codec_field_of(&key, a != NULL);
             e = f >= F_ANOMALY ? codec_anomaly_field(&ps, f, a)
                                : codec_point_field(&ps, f, p, &seen);
             if (e != CODEC_OK)
                 return e;
-            codec_ws(&ps);
-            if (ps.p < ps.end && *ps.p == ',') {
-                ps.p++;
+            if (codec_accept(&ps, ','))
                 continue;
-            }
-            if (ps.p < ps.end && *ps.p == '}') {
-                ps.p++;
+            if (codec_accept(&ps, '}'))
                 break;
-            }
             return codec_fail(&ps, CODEC_ESYNTAX, "expected ',' or '}'");
         }
     }
@@ -534,8 +619,7 @@ static void codec_put_double(struct codec_out *o, double v) {
 /* Ten significant digits: enough for a baseline, shorter than the round-trip form. */
 static void codec_put_g10(struct codec_out *o, double v) {
     char tmp[NUM_FMT_MAX];
-    int n = snprintf(tmp, sizeof tmp, "%.10g", isfinite(v) ? v : 0.0);
-    codec_put(o, tmp, (size_t)n);
+    codec_put(o, tmp, num_format_g10(isfinite(v) ? v : 0.0, tmp));
 }
 
 static void codec_put_point(struct codec_out *o, const struct point *p) {

@@ -3,11 +3,15 @@
  * WAITING (a backoff timer) and back to CONNECTING. hiredis frees its context after the connect
  * or disconnect callback reports a failure, so c->ac is cleared in both; a context abandoned by
  * our own timeout is freed here, with c->ac cleared first so its callbacks are recognised as
- * stale. */
+ * stale.
+ * Replies are built from a per-connection pool of nodes (conn_node) instead of hiredis's default
+ * of one calloc per reply and one malloc per string: a pub/sub message is an array of three
+ * strings, eight allocations and frees per message otherwise. A node is a redisReply with room for
+ * a short string and a short array, filled exactly as hiredis fills its own, so hiredis and the
+ * callbacks cannot tell the difference. */
 #include "conn.h"
 
 #include <event2/event.h>
-#include <hiredis/adapters/libevent.h>
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 #include <stdio.h>
@@ -16,6 +20,29 @@
 #include "clock.h"
 #include "log.h"
 #include "xalloc.h"
+
+#define CONN_PUBLISH_INLINE 2048 /* PUBLISH commands up to this size are formatted on the stack */
+#define CONN_BULK_HEAD_MAX 24    /* "$<length>\r\n" of a bulk string, at most */
+
+#define CONN_HIREDIS_READ 16384 /* bytes hiredis 0.14 reads at a time (redisBufferRead) */
+#define CONN_READS_PER_EVENT 8   /* reads one readable event may do while data keeps coming */
+#define CONN_NODE_TEXT 240  /* strings up to this many bytes live in the reply node */
+#define CONN_NODE_ELEMS 4   /* arrays up to this many elements live in the reply node */
+#define CONN_POOL_MAX 64    /* free reply nodes kept per connection */
+
+/* One reply element. r comes first: hiredis and callbacks see a plain redisReply. */
+struct conn_node {
+    redisReply r;
+    struct conn_pool *pool; /* where the node returns when freed */
+    struct conn_node *next; /* in the pool's free list */
+    redisReply *elem[CONN_NODE_ELEMS];
+    char text[CONN_NODE_TEXT + 1];
+};
+
+struct conn_pool {
+    struct conn_node *free; /* nodes ready for reuse */
+    size_t nfree;           /* at most CONN_POOL_MAX */
+};
 
 enum conn_state { CONN_IDLE, CONN_CONNECTING, CONN_UP, CONN_WAITING, CONN_STOPPING, CONN_DONE };
 
@@ -36,9 +63,214 @@ struct conn {
     int was_up;            /* the connection has been ready at least once */
     struct conn_counters n;
     struct log_ratelimit rl;
+    struct conn_pool pool;             /* reply nodes, owned */
+    redisReplyObjectFunctions reply_fn; /* builds replies from pool */
 };
 
 static void conn_connect(struct conn *c);
+
+/* ---- libevent glue: hiredis's adapters/libevent.h, with two changes ---- */
+
+/* 1. The read event is persistent: hiredis asks for it again after every read, and the stock
+ *    adapter's one-shot event costs two epoll_ctl calls each time.
+ * 2. A readable event reads until the socket is drained, up to CONN_READS_PER_EVENT reads:
+ *    hiredis reads CONN_HIREDIS_READ bytes at a time, and under load one event per read costs an
+ *    epoll_wait and a turn of the loop per 16 KiB. hiredis calls addRead right after feeding what
+ *    it read to its parser, so the parser's growth then says whether the read was full.
+ * 3. Commands are written in the same turn of the loop that queued them (the write event is made
+ *    active rather than watched): a connected socket is nearly always writable, and waiting for
+ *    epoll to say so costs a turn of the loop and two epoll_ctl calls per batch. Only a write
+ *    that could not finish waits for the socket. */
+struct conn_ev {
+    redisAsyncContext *ac;
+    struct event *rev, *wev;
+    int reading;     /* inside conn_ev_read */
+    size_t unparsed; /* bytes the parser held before the current read */
+    int full;        /* the current read filled hiredis's buffer: more is probably waiting */
+    int writing;     /* inside conn_ev_write */
+};
+
+static void conn_ev_read(evutil_socket_t fd, short what, void *arg) {
+    struct conn_ev *e = arg;
+    redisAsyncContext *ac = e->ac;
+    struct conn *c = ac->data;
+    (void)fd;
+    (void)what;
+
+    for (int i = 0; i < CONN_READS_PER_EVENT; i++) {
+        e->unparsed = ac->c.reader->len - ac->c.reader->pos;
+        e->full = 0;
+        e->reading = 1;
+        redisAsyncHandleRead(ac);
+        /* a context that went away took e with it: c->ac tells, before e is touched */
+        if (!c || c->ac != ac)
+            return;
+        e->reading = 0;
+        if (!e->full)
+            return;
+    }
+}
+
+static void conn_ev_write(evutil_socket_t fd, short what, void *arg) {
+    struct conn_ev *e = arg;
+    redisAsyncContext *ac = e->ac;
+    struct conn *c = ac->data;
+    (void)fd;
+    (void)what;
+
+    e->writing = 1;
+    redisAsyncHandleWrite(ac);
+    if (c && c->ac == ac) /* else the context, and e, are gone */
+        e->writing = 0;
+}
+
+static void conn_ev_add_read(void *arg) {
+    struct conn_ev *e = arg;
+    const redisReader *r = e->ac->c.reader;
+    if (e->reading)
+        e->full = r->len - r->pos >= e->unparsed + CONN_HIREDIS_READ;
+    event_add(e->rev, NULL); /* no-op while it is registered */
+}
+
+static void conn_ev_del_read(void *arg) {
+    struct conn_ev *e = arg;
+    event_del(e->rev);
+}
+
+static void conn_ev_add_write(void *arg) {
+    struct conn_ev *e = arg;
+    if (e->writing || !(e->ac->c.flags & REDIS_CONNECTED))
+        event_add(e->wev, NULL); /* wait until the socket takes more, or until it connects */
+    else
+        event_active(e->wev, EV_WRITE, 1);
+}
+
+static void conn_ev_del_write(void *arg) {
+    struct conn_ev *e = arg;
+    event_del(e->wev);
+}
+
+static void conn_ev_cleanup(void *arg) {
+    struct conn_ev *e = arg;
+    event_free(e->rev);
+    event_free(e->wev);
+    xfree(e);
+}
+
+/* Attaches ac to base, as redisLibeventAttach() does. Returns 0, or -1 if events cannot be made. */
+static int conn_ev_attach(redisAsyncContext *ac, struct event_base *base) {
+    struct conn_ev *e = xcalloc(1, sizeof *e);
+
+    e->ac = ac;
+    e->rev = event_new(base, ac->c.fd, EV_READ | EV_PERSIST, conn_ev_read, e);
+    e->wev = event_new(base, ac->c.fd, EV_WRITE, conn_ev_write, e);
+    if (!e->rev || !e->wev) {
+        if (e->rev)
+            event_free(e->rev);
+        if (e->wev)
+            event_free(e->wev);
+        xfree(e);
+        return -1;
+    }
+    ac->ev.addRead = conn_ev_add_read;
+    ac->ev.delRead = conn_ev_del_read;
+    ac->ev.addWrite = conn_ev_add_write;
+    ac->ev.delWrite = conn_ev_del_write;
+    ac->ev.cleanup = conn_ev_cleanup;
+    ac->ev.data = e;
+    event_add(e->rev, NULL);
+    event_add(e->wev, NULL);
+    return 0;
+}
+
+/* ---- reply nodes: hiredis's createReplyObject() and friends, from a pool ---- */
+
+static redisReply *conn_reply_new(const redisReadTask *task, int type) {
+    struct conn_pool *pool = task->privdata;
+    struct conn_node *nd = pool->free;
+    redisReply *parent;
+
+    if (nd) {
+        pool->free = nd->next;
+        pool->nfree--;
+    } else {
+        nd = xmalloc(sizeof *nd);
+        nd->pool = pool;
+    }
+    memset(&nd->r, 0, sizeof nd->r);
+    nd->r.type = type;
+    if (task->parent) {
+        parent = task->parent->obj;
+        parent->element[task->idx] = &nd->r;
+    }
+    return &nd->r;
+}
+
+static void conn_reply_free(void *reply) {
+    struct conn_node *nd = reply;
+    struct conn_pool *pool = nd->pool;
+
+    if (nd->r.type == REDIS_REPLY_ARRAY) {
+        for (size_t i = 0; i < nd->r.elements; i++)
+            if (nd->r.element[i])
+                conn_reply_free(nd->r.element[i]);
+        if (nd->r.element != nd->elem)
+            xfree(nd->r.element);
+    } else if (nd->r.str != nd->text) {
+        xfree(nd->r.str);
+    }
+    if (pool->nfree >= CONN_POOL_MAX) {
+        xfree(nd);
+        return;
+    }
+    nd->next = pool->free;
+    pool->free = nd;
+    pool->nfree++;
+}
+
+static void *conn_reply_string(const redisReadTask *task, char *str, size_t len) {
+    redisReply *r = conn_reply_new(task, task->type);
+    struct conn_node *nd = (struct conn_node *)r;
+
+    r->str = len <= CONN_NODE_TEXT ? nd->text : xmalloc(len + 1);
+    memcpy(r->str, str, len);
+    r->str[len] = '\0';
+    r->len = len;
+    return r;
+}
+
+static void *conn_reply_array(const redisReadTask *task, int elements) {
+    redisReply *r = conn_reply_new(task, REDIS_REPLY_ARRAY);
+    struct conn_node *nd = (struct conn_node *)r;
+
+    if (elements > CONN_NODE_ELEMS) {
+        r->element = xcalloc((size_t)elements, sizeof *r->element);
+    } else if (elements > 0) {
+        memset(nd->elem, 0, sizeof nd->elem);
+        r->element = nd->elem;
+    }
+    r->elements = (size_t)elements;
+    return r;
+}
+
+static void *conn_reply_integer(const redisReadTask *task, long long value) {
+    redisReply *r = conn_reply_new(task, REDIS_REPLY_INTEGER);
+    r->integer = value;
+    return r;
+}
+
+static void *conn_reply_nil(const redisReadTask *task) {
+    return conn_reply_new(task, REDIS_REPLY_NIL);
+}
+
+static void conn_pool_clear(struct conn_pool *pool) {
+    while (pool->free) {
+        struct conn_node *next = pool->free->next;
+        xfree(pool->free);
+        pool->free = next;
+    }
+    pool->nfree = 0;
+}
 
 static void conn_emit(struct conn *c, enum conn_event ev, const char *detail) {
     if (c->on_event)
@@ -218,10 +450,17 @@ static void conn_connect(struct conn *c) {
         conn_schedule(c);
         return;
     }
+    if (conn_ev_attach(ac, c->base) != 0) {
+        conn_log_failure(c, "cannot connect to", "cannot create events");
+        redisAsyncFree(ac);
+        conn_schedule(c);
+        return;
+    }
     ac->data = c;
+    ac->c.reader->fn = &c->reply_fn;
+    ac->c.reader->privdata = &c->pool;
     c->ac = ac;
     c->state = CONN_CONNECTING;
-    redisLibeventAttach(ac, c->base);
     redisAsyncSetConnectCallback(ac, conn_connect_cb);
     redisAsyncSetDisconnectCallback(ac, conn_disconnect_cb);
     conn_handshake(c);
@@ -240,6 +479,11 @@ struct conn *conn_new(struct event_base *base, const struct redis_url *url, cons
     c->state = CONN_IDLE;
     c->backoff_ms = CONN_BACKOFF_MIN_MS;
     c->max_pending = CONN_MAX_PENDING_DEFAULT;
+    c->reply_fn.createString = conn_reply_string;
+    c->reply_fn.createArray = conn_reply_array;
+    c->reply_fn.createInteger = conn_reply_integer;
+    c->reply_fn.createNil = conn_reply_nil;
+    c->reply_fn.freeObject = conn_reply_free;
     c->retry = evtimer_new(base, conn_retry_cb, c);
     c->timeout = evtimer_new(base, conn_timeout_cb, c);
     if (!c->retry || !c->timeout) {
@@ -261,6 +505,7 @@ void conn_free(struct conn *c) {
     }
     event_free(c->retry);
     event_free(c->timeout);
+    conn_pool_clear(&c->pool);
     xfree(c);
 }
 
@@ -316,7 +561,45 @@ static void conn_publish_cb(redisAsyncContext *ac, void *r, void *privdata) {
         c->n.no_receivers++;
 }
 
+/* Appends s[0..len) as a bulk string of the protocol: "$<len>\r\n<s>\r\n". */
+static char *conn_put_bulk(char *out, const char *s, size_t len) {
+    char digits[CONN_BULK_HEAD_MAX];
+    size_t n = 0, left = len;
+    do {
+        digits[n++] = (char)('0' + left % 10);
+        left /= 10;
+    } while (left);
+    *out++ = '$';
+    while (n)
+        *out++ = digits[--n];
+    memcpy(out, "\r\n", 2);
+    memcpy(out + 2, s, len);
+    memcpy(out + 2 + len, "\r\n", 2);
+    return out + len + 4;
+}
+
+/* Writes PUBLISH channel msg in the protocol's own form into out (cap bytes): the bytes hiredis's
+ * "PUBLISH %s %b" would produce, without its format parsing and allocations. Returns the length,
+ * or 0 if it does not fit. */
+static size_t conn_format_publish(char *out, size_t cap, const char *channel, const char *msg,
+                                  size_t len) {
+    static const char head[] = "*3\r\n$7\r\nPUBLISH\r\n";
+    size_t chlen = strlen(channel);
+    char *p = out;
+
+    if (chlen + len + sizeof head + 2 * CONN_BULK_HEAD_MAX > cap)
+        return 0;
+    memcpy(p, head, sizeof head - 1);
+    p = conn_put_bulk(p + sizeof head - 1, channel, chlen);
+    p = conn_put_bulk(p, msg, len);
+    return (size_t)(p - out);
+}
+
 int conn_publish(struct conn *c, const char *channel, const char *msg, size_t len) {
+    char cmd[CONN_PUBLISH_INLINE];
+    size_t n;
+    int rc;
+
     if (c->state != CONN_UP) {
         c->n.refused_down++;
         return -1;
@@ -325,8 +608,12 @@ int conn_publish(struct conn *c, const char *channel, const char *msg, size_t le
         c->n.refused_full++;
         return -1;
     }
-    if (redisAsyncCommand(c->ac, conn_publish_cb, c, "PUBLISH %s %b", channel, msg, len) !=
-        REDIS_OK) {
+    n = conn_format_publish(cmd, sizeof cmd, channel, msg, len);
+    if (n)
+        rc = redisAsyncFormattedCommand(c->ac, conn_publish_cb, c, cmd, n);
+    else
+        rc = redisAsyncCommand(c->ac, conn_publish_cb, c, "PUBLISH %s %b", channel, msg, len);
+    if (rc != REDIS_OK) {
         c->n.refused_down++;
         return -1;
     }

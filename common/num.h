@@ -24,6 +24,12 @@ enum num_mode {
  * *out untouched. */
 enum num_err num_parse_double(const char *s, size_t len, enum num_mode mode, double *out);
 
+/* Parses the number at the start of s[0..avail) when it has the common form
+ * -?(0|[1-9]d*)(.d+)? with at most 15 digits, exactly as num_parse_double() would. Returns its
+ * length, or 0 (*out untouched) for anything else, which num_parse_double() then decides on. The
+ * text may go on: the caller checks what follows. */
+size_t num_parse_json_prefix(const char *s, size_t avail, double *out);
+
 /* Parses s[0..len) entirely as a decimal integer in [min, max]. Returns 0, or -1. */
 int num_parse_i64(const char *s, size_t len, int64_t min, int64_t max, int64_t *out);
 
@@ -34,6 +40,10 @@ size_t num_format_double(double v, char *buf);
 /* Writes v rounded to `decimals` (0..9) places, e.g. 4.2103, into buf (at least NUM_FMT_MAX
  * bytes). Non-finite v is written as 0. Returns the length. */
 size_t num_format_fixed(double v, int decimals, char *buf);
+
+/* Writes v as printf's "%.10g" does (ten significant digits) into buf (at least NUM_FMT_MAX
+ * bytes), without printf for most finite values. Returns the length. */
+size_t num_format_g10(double v, char *buf);
 
 /* Writes a signed integer into buf (at least NUM_FMT_MAX bytes). Returns the length. */
 size_t num_format_i64(int64_t v, char *buf);

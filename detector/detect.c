@@ -123,6 +123,8 @@ void detect_push(struct detect *d, const struct point *p, struct detect_result *
                  struct anomaly *a) {
     struct series *s = detect_series(d, p);
     int64_t ts = (p->has & CODEC_HAS_TS) ? p->ts : 0;
+    const char *name;
+    size_t len;
 
     memset(r, 0, sizeof *r);
     if (!s) /* settings are checked before they are stored, so this cannot happen */
@@ -155,7 +157,12 @@ void detect_push(struct detect *d, const struct point *p, struct detect_result *
     if (!a)
         return;
     a->pt = *p;
-    snprintf(a->detector, sizeof a->detector, "%s", score_algo_name(s->params.algo));
+    name = score_algo_name(s->params.algo);
+    len = strlen(name);
+    if (len > CODEC_DETECTOR_MAX)
+        len = CODEC_DETECTOR_MAX;
+    memcpy(a->detector, name, len); /* no snprintf on the hot path */
+    a->detector[len] = '\0';
     a->score = r->v.score;
     a->mean = r->v.mean;
     a->std = r->v.std;

@@ -89,6 +89,7 @@ struct det_conf {
     int no_persist;
     uint64_t seed;
     int has_seed;
+    long exit_after; /* 0: run until stopped */
     /* operating it */
     const char *http;
     long http_max_conns;
@@ -257,6 +258,9 @@ static const struct cfg_opt det_opts[] = {
      NULL},
     {"stats-interval", CFG_DOUBLE, O(stats_interval), "BLIP_STATS_INTERVAL", "SECONDS",
      "seconds between stats lines, 0 = none (default 10)", 0, 86400, NULL, NULL},
+    {"exit-after", CFG_INT, O(exit_after), "BLIP_EXIT_AFTER", "N",
+     "stop as on SIGTERM once N messages have been read, scored or malformed (default 0 = never)",
+     0, 1e15, NULL, NULL},
     {"probe", CFG_STRING, O(probe), NULL, "[ADDR:]PORT",
      "ask a running blip's --http /health and exit 0 if healthy, 1 if not (container probes)", 0,
      300, NULL, NULL},
@@ -320,6 +324,8 @@ static void det_die_usage(const char *msg) {
     fprintf(stderr, PROG ": %s\n", msg);
     exit(2);
 }
+
+static void det_stop(struct det *d);
 
 /* ---- the hot path ---- */
 
@@ -533,22 +539,27 @@ static void det_on_message(redisAsyncContext *ac, void *r, void *privdata) {
     e = codec_decode_point(payload->str, payload->len, &p, why, sizeof why);
     if (e != CODEC_OK) {
         det_malformed(d, e, why, payload->str, payload->len);
-        return;
+    } else {
+        detect_push(&d->core, &p, &res, &a);
+        d->point_seen = 1;
+        if (sampled)
+            hist_observe(&d->latency, clock_mono_ns() - t0);
+        if (res.ep.flagged) {
+            len = codec_encode_anomaly(&a, buf);
+            det_publish_anomaly(d, &a, buf, len);
+        }
+        if (res.ep.event != EPISODE_NONE)
+            det_publish_episode(d, &res);
+        if (res.ep.flagged && (d->spawn || d->webhook) &&
+            (d->conf.alert_on == ALERT_ON_ANOMALY || res.ep.event == EPISODE_OPEN))
+            det_alert(d, &a, buf, len, res.ep.event == EPISODE_OPEN ? "open" : "anomaly",
+                      res.series->ep.id);
     }
-    detect_push(&d->core, &p, &res, &a);
-    d->point_seen = 1;
-    if (sampled)
-        hist_observe(&d->latency, clock_mono_ns() - t0);
-    if (res.ep.flagged) {
-        len = codec_encode_anomaly(&a, buf);
-        det_publish_anomaly(d, &a, buf, len);
+    if (d->conf.exit_after > 0 &&
+        d->core.points + d->malformed_total == (uint64_t)d->conf.exit_after) {
+        log_info("read %ld messages (--exit-after), stopping", d->conf.exit_after);
+        det_stop(d);
     }
-    if (res.ep.event != EPISODE_NONE)
-        det_publish_episode(d, &res);
-    if (res.ep.flagged && (d->spawn || d->webhook) &&
-        (d->conf.alert_on == ALERT_ON_ANOMALY || res.ep.event == EPISODE_OPEN))
-        det_alert(d, &a, buf, len, res.ep.event == EPISODE_OPEN ? "open" : "anomaly",
-                  res.series->ep.id);
 }
 
 /* ---- run-time settings ---- */
@@ -686,8 +697,6 @@ static void det_probe_timer_cb(evutil_socket_t fd, short what, void *arg) {
 }
 
 /* ---- connections, stats, stopping ---- */
-
-static void det_stop(struct det *d);
 
 static void det_conn_event(struct conn *c, enum conn_event ev, const char *detail, void *arg) {
     struct det *d = arg;
@@ -1026,6 +1035,8 @@ static void det_configure(struct det *d, int argc, char **argv, char **envp,
     if (c->output && !c->input)
         det_die_usage("--output: only with --input (offline mode)");
     det_configure_ops(d);
+    if (c->exit_after && c->input)
+        det_die_usage("--exit-after: only without --input (live mode)");
     if (!c->input && url_parse(c->redis, &d->url, err, sizeof err) != 0) {
         snprintf(line, sizeof line, "--redis: %s", err);
         det_die_usage(line);
