@@ -28,8 +28,10 @@ int knn_init(struct knn *k, size_t len, size_t memory, size_t window) {
     k->len = len;
     k->memory = memory;
     k->cap = 2 * len + memory;
-    k->hist = xcalloc(2 * k->cap, sizeof *k->hist);
-    k->d = xcalloc(memory, sizeof *k->d);
+    k->hcap = k->cap < KNN_ALLOC_MIN ? k->cap : KNN_ALLOC_MIN;
+    k->hist = xcalloc(2 * k->hcap, sizeof *k->hist);
+    k->dcap = memory < KNN_ALLOC_MIN ? memory : KNN_ALLOC_MIN;
+    k->d = xcalloc(k->dcap, sizeof *k->d);
     k->scale_age = KNN_REFRESH;
     return 0;
 }
@@ -59,38 +61,62 @@ static void knn_estimate(struct knn *k, double floor_abs, double floor_rel) {
     k->scale_age = 1;
 }
 
-/* Appends x to the history; returns the pointer to it: p[-a] is the value a points older. */
-static const double *knn_append(struct knn *k, double x) {
-    k->hist[k->pos] = x;
-    k->hist[k->pos + k->cap] = x;
-    k->pos = k->pos + 1 == k->cap ? 0 : k->pos + 1;
-    k->count++;
-    return &k->hist[(k->pos == 0 ? k->cap : k->pos) - 1 + k->cap];
+/* Doubles the history (up to cap) before it would wrap: until then the values sit at
+ * 0..count-1, so they keep their places, and their copies move to the new upper half. */
+static void knn_grow_hist(struct knn *k) {
+    size_t grown = k->hcap * 2 < k->cap ? k->hcap * 2 : k->cap;
+    double *h = xcalloc(2 * grown, sizeof *h);
+    memcpy(h, k->hist, k->hcap * sizeof *h);
+    memcpy(h + grown, k->hist, k->hcap * sizeof *h);
+    xfree(k->hist);
+    k->hist = h;
+    k->hcap = grown;
 }
 
-/* Lags whose older pattern is complete (needs lag + len values). */
+/* Appends x to the history; returns the pointer to it: p[-a] is the value a points older. */
+static const double *knn_append(struct knn *k, double x) {
+    if (k->pos == k->hcap - 1 && k->hcap < k->cap && k->count == k->pos)
+        knn_grow_hist(k);
+    k->hist[k->pos] = x;
+    k->hist[k->pos + k->hcap] = x;
+    k->pos = k->pos + 1 == k->hcap ? 0 : k->pos + 1;
+    k->count++;
+    return &k->hist[(k->pos == 0 ? k->hcap : k->pos) - 1 + k->hcap];
+}
+
+/* Lags whose older pattern is complete (needs lag + len values), at most memory. */
 static size_t knn_valid(const struct knn *k) {
     uint64_t room = k->count >= 2 * k->len ? k->count - 2 * k->len + 1 : 0;
     return room < k->memory ? (size_t)room : k->memory;
 }
 
-/* d[] is kept largest lag first, d[i] = D(len + memory - 1 - i), so the steady-state update
+/* d[] is kept largest lag first, d[i] = D(len + dcap - 1 - i), so the steady-state update
  * reads both value windows forwards. */
-static double *knn_at(const struct knn *k, size_t j) { return &k->d[k->memory - 1 - j]; }
+static double *knn_at(const struct knn *k, size_t j) { return &k->d[k->dcap - 1 - j]; }
 
-/* Recomputes every complete D(l) from the values. */
+/* Recomputes every tracked D(l) from the values: the full sum for complete lags, the terms
+ * available so far for the others (they complete as points arrive). */
 static void knn_exact(struct knn *k, const double *x) {
-    size_t valid = knn_valid(k);
-    for (size_t j = 0; j < valid; j++) {
-        const double *older = x - (k->len + j);
+    for (size_t j = 0; j < k->dcap; j++) {
+        size_t lag = k->len + j;
         double s = 0;
-        for (size_t i = 0; i < k->len; i++) {
-            double e = x[-(ptrdiff_t)i] - older[-(ptrdiff_t)i];
+        for (size_t i = 0; i < k->len && lag + i < k->count; i++) {
+            double e = x[-(ptrdiff_t)i] - x[-(ptrdiff_t)(lag + i)];
             s += e * e;
         }
         *knn_at(k, j) = s;
     }
     k->since_exact = 0;
+}
+
+/* Doubles the lags tracked (up to memory) before one of them is needed, and recomputes them all:
+ * rare, and it keeps the new lags' partial sums exact. */
+static void knn_grow_d(struct knn *k, const double *x) {
+    size_t grown = k->dcap * 2 < k->memory ? k->dcap * 2 : k->memory;
+    xfree(k->d);
+    k->d = xcalloc(grown, sizeof *k->d);
+    k->dcap = grown;
+    knn_exact(k, x);
 }
 
 /* Four doubles at a time: GCC and Clang lower these vector types to the machine's SIMD (SSE2 on
@@ -124,9 +150,9 @@ static void knn_slide_all(double *restrict d, const double *restrict older_in,
 
 /* Brings every D(l) up to the newest value x[0], one term in and one out. */
 static void knn_slide(struct knn *k, const double *x) {
-    size_t L = k->len, M = k->memory;
+    size_t L = k->len, M = k->dcap;
     double in = x[0], out = x[-(ptrdiff_t)L];
-    if (k->count > 2 * L + M) { /* steady state: every lag gains and loses a term */
+    if (M == k->memory && k->count > 2 * L + M) { /* steady state: all gain and lose a term */
         knn_slide_all(k->d, x - (L + M - 1), x - (2 * L + M - 1), in, out, M);
         return;
     }
@@ -201,7 +227,9 @@ void knn_push(struct knn *k, double x, size_t warmup, double floor_abs, double f
 
     memset(out, 0, sizeof *out);
     h = knn_append(k, x);
-    if (++k->since_exact >= KNN_EXACT)
+    if (knn_valid(k) > k->dcap)
+        knn_grow_d(k, h);
+    else if (++k->since_exact >= KNN_EXACT)
         knn_exact(k, h);
     else
         knn_slide(k, h);

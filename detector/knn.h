@@ -9,7 +9,8 @@
  * range around this time scores 0: what the series did then is not news.
  * The squared distance at each lag is kept up to date as points arrive (one term in, one out),
  * so a point costs O(memory), not O(memory * len); every KNN_EXACT points the distances are
- * recomputed from the values so rounding cannot accumulate.
+ * recomputed from the values so rounding cannot accumulate. Memory grows with the points seen,
+ * up to (2 * (2 * len + memory) + memory) doubles plus the spread's window.
  * Pure: no I/O; allocates in knn_init() and as its windows fill. */
 #ifndef BLIP_KNN_H
 #define BLIP_KNN_H
@@ -23,14 +24,18 @@
 #define KNN_K 3        /* the neighbour whose distance is the measure */
 #define KNN_EXACT 1024 /* points between exact recomputations of the distances */
 
+#define KNN_ALLOC_MIN 64 /* values and lags allocated first; both double as a series grows */
+
 struct knn {
     size_t len, memory;
-    size_t cap;          /* values kept: 2 * len + memory */
-    double *hist;        /* 2 * cap: each value at i and i + cap, so windows read without wrap */
-    size_t pos;          /* where the next value goes, 0..cap-1 */
+    size_t cap;          /* values kept once grown: 2 * len + memory */
+    size_t hcap;         /* values allocated, KNN_ALLOC_MIN..cap; the ring wraps only at cap */
+    double *hist;        /* 2 * hcap: each value at i and i + hcap, so windows read without wrap */
+    size_t pos;          /* where the next value goes, 0..hcap-1 */
     uint64_t count;      /* values seen */
-    double *d;           /* memory squared distances, largest lag first: d[i] is at lag
-                          * len + memory - 1 - i */
+    size_t dcap;         /* lags tracked, KNN_K..memory */
+    double *d;           /* dcap squared distances, largest lag first: d[i] is at lag
+                          * len + dcap - 1 - i (partial sums for lags not yet complete) */
     unsigned since_exact;
     struct mad scale;    /* long-run values for the median and spread */
     unsigned scale_age;
