@@ -28,6 +28,11 @@ static void figures_scoring(const struct figures *f, struct sbuf *b) {
     for (int e = 1; e < CODEC_ERR_COUNT; e++)
         figures_labelled(b, "blip_detector_malformed_total", "cause",
                          codec_err_name((enum codec_err)e), (double)f->malformed[e]);
+    prom_counter(b, "blip_detector_shed_total",
+                 "points read but not scored because the detector was behind (--shed-at)",
+                 (double)f->shed);
+    prom_gauge(b, "blip_detector_shedding", "1 while behind and reading without scoring",
+               f->shedding ? 1 : 0);
     prom_gauge(b, "blip_detector_series", "series tracked now", (double)d->table.len);
     prom_counter(b, "blip_detector_series_evicted_total",
                  "series dropped to stay within --max-series", (double)d->table.evicted);

@@ -43,6 +43,8 @@ struct figures {
     size_t pending;              /* commands in flight on the publishing connection */
     int64_t output_buffer_bytes; /* Redis's output buffer for our subscriber; -1 unknown */
     uint64_t control_ok, control_bad;
+    uint64_t shed;  /* points read but not scored while behind */
+    int shedding;   /* behind now */
     struct figures_history history[FIGURES_STREAM_COUNT];
     struct figures_alerts alerts;
     size_t per_series; /* per-series families for at most this many */

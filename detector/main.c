@@ -9,6 +9,7 @@
 #include <hiredis/hiredis.h>
 #include <math.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,8 @@
 #include "xalloc.h"
 
 #define PROG "blip-detector"
+#define DET_SHED_AT_DEFAULT 262144 /* --shed-at default: 256 KiB unread (reads are 128 KiB) */
+#define DET_SHED_CHECK_EVERY 256   /* messages between backlog measurements */
 #define DET_STOP_GRACE_S 3        /* wait this long for publishes in flight when stopping */
 #define DET_ANOMALY_LOG_BURST 20  /* anomaly lines per second before they are summarised */
 #define DET_CHANNEL_MAX 256       /* longest channel name */
@@ -90,6 +93,7 @@ struct det_conf {
     uint64_t seed;
     int has_seed;
     long exit_after; /* 0: run until stopped */
+    long shed_at;    /* unread bytes on the subscription that start shedding; 0: never */
     /* operating it */
     const char *http;
     long http_max_conns;
@@ -132,6 +136,9 @@ struct det {
     uint64_t malformed[CODEC_ERR_COUNT];
     uint64_t malformed_total;
     uint64_t unexpected; /* replies on the subscription that are not messages */
+    uint64_t shed;       /* points read but not scored while behind (--shed-at) */
+    uint64_t shed_checks; /* messages since the backlog was last measured */
+    int shedding;        /* behind: reading without scoring until the backlog drains */
     uint64_t last_points;
     uint64_t last_stats_ns;
     uint64_t anomaly_log_window_ms;
@@ -258,6 +265,11 @@ static const struct cfg_opt det_opts[] = {
      NULL},
     {"stats-interval", CFG_DOUBLE, O(stats_interval), "BLIP_STATS_INTERVAL", "SECONDS",
      "seconds between stats lines, 0 = none (default 10)", 0, 86400, NULL, NULL},
+    {"shed-at", CFG_INT, O(shed_at), "BLIP_SHED_AT", "BYTES",
+     "when this many bytes wait unread on the subscription, read without scoring (counted as "
+     "shed) until they fall below 1/8 of it, so Redis never drops the detector; 0 = never "
+     "(default 262144)",
+     0, 1e12, NULL, NULL},
     {"exit-after", CFG_INT, O(exit_after), "BLIP_EXIT_AFTER", "N",
      "stop as on SIGTERM once N messages have been read, scored or malformed (default 0 = never)",
      0, 1e15, NULL, NULL},
@@ -512,6 +524,37 @@ static const redisReply *det_message_payload(struct det *d, const redisReply *re
     return NULL;
 }
 
+/* --exit-after: stops once that many messages have been read (scored, malformed or shed). */
+static void det_exit_after(struct det *d) {
+    if (d->conf.exit_after > 0 &&
+        d->core.points + d->malformed_total + d->shed == (uint64_t)d->conf.exit_after) {
+        log_info("read %ld messages (--exit-after), stopping", d->conf.exit_after);
+        det_stop(d);
+    }
+}
+
+/* Overload: when more than --shed-at bytes wait unread in the socket, the detector is falling
+ * behind the channel and Redis would soon close it for its output buffer. It then reads without
+ * scoring (each point counted as shed) until the backlog is under an eighth of that, so it stays
+ * subscribed and every point is accounted for. Measured with FIONREAD every
+ * DET_SHED_CHECK_EVERY messages: one system call among hundreds of points. */
+static void det_check_backlog(struct det *d, int fd) {
+    int waiting = 0;
+    d->shed_checks = 0;
+    if (fd < 0 || ioctl(fd, FIONREAD, &waiting) != 0)
+        return;
+    if (!d->shedding && waiting >= d->conf.shed_at) {
+        d->shedding = 1;
+        log_warn("falling behind: %d bytes unread; reading without scoring (shedding) until "
+                 "they drop below %ld",
+                 waiting, d->conf.shed_at / 8);
+    } else if (d->shedding && waiting < d->conf.shed_at / 8) {
+        d->shedding = 0;
+        log_warn("caught up: scoring again (%llu points shed so far)",
+                 (unsigned long long)d->shed);
+    }
+}
+
 /* Called by hiredis for every reply on the points subscription: the hot path. With --http the
  * time from the message's arrival to its verdict goes into the latency histogram for one point
  * in DET_LATENCY_SAMPLE. */
@@ -526,13 +569,19 @@ static void det_on_message(redisAsyncContext *ac, void *r, void *privdata) {
     enum codec_err e;
     uint64_t t0 = 0;
     int sampled;
-    (void)ac;
 
     if (!r)
         return; /* the connection is going away; conn reconnects and resubscribes */
     payload = det_message_payload(d, r, d->conf.in, &d->subscribed);
     if (!payload)
         return;
+    if (d->conf.shed_at > 0 && ++d->shed_checks >= DET_SHED_CHECK_EVERY)
+        det_check_backlog(d, ac->c.fd);
+    if (d->shedding) {
+        d->shed++;
+        det_exit_after(d);
+        return;
+    }
     sampled = d->timing && (d->messages++ & (DET_LATENCY_SAMPLE - 1)) == 0;
     if (sampled)
         t0 = clock_mono_ns();
@@ -555,11 +604,7 @@ static void det_on_message(redisAsyncContext *ac, void *r, void *privdata) {
             det_alert(d, &a, buf, len, res.ep.event == EPISODE_OPEN ? "open" : "anomaly",
                       res.series->ep.id);
     }
-    if (d->conf.exit_after > 0 &&
-        d->core.points + d->malformed_total == (uint64_t)d->conf.exit_after) {
-        log_info("read %ld messages (--exit-after), stopping", d->conf.exit_after);
-        det_stop(d);
-    }
+    det_exit_after(d);
 }
 
 /* ---- run-time settings ---- */
@@ -786,15 +831,15 @@ static void det_log_stats(struct det *d, const char *what) {
 
     det_stats_tail(d, tail, sizeof tail);
     log_info("%s: points=%llu (%.0f/s) anomalies=%llu (low=%llu medium=%llu high=%llu) "
-             "episodes=%llu deviating=%llu malformed=%llu series=%zu evicted=%llu published=%llu "
-             "dropped=%llu failed=%llu reconnects=%llu control=%llu/%llu%s",
+             "episodes=%llu deviating=%llu malformed=%llu shed=%llu series=%zu evicted=%llu "
+             "published=%llu dropped=%llu failed=%llu reconnects=%llu control=%llu/%llu%s",
              what, (unsigned long long)d->core.points, rate,
              (unsigned long long)detect_flagged_total(&d->core),
              (unsigned long long)d->core.flagged[SEV_LOW],
              (unsigned long long)d->core.flagged[SEV_MEDIUM],
              (unsigned long long)d->core.flagged[SEV_HIGH], (unsigned long long)d->core.episodes,
              (unsigned long long)d->core.deviating, (unsigned long long)d->malformed_total,
-             d->core.table.len, (unsigned long long)d->core.table.evicted,
+             (unsigned long long)d->shed, d->core.table.len, (unsigned long long)d->core.table.evicted,
              (unsigned long long)pc->published,
              (unsigned long long)(pc->refused_down + pc->refused_full),
              (unsigned long long)pc->failed,
@@ -894,6 +939,8 @@ static void det_fill_figures(const struct det *d, struct figures *f) {
     f->output_buffer_bytes = d->omem;
     f->control_ok = d->control_ok;
     f->control_bad = d->control_bad;
+    f->shed = d->shed;
+    f->shedding = d->shedding;
     for (int i = 0; i < FIGURES_STREAM_COUNT; i++)
         f->history[i] = d->streams[i].n;
     f->alerts = d->alerts;
@@ -996,6 +1043,7 @@ static void det_configure(struct det *d, int argc, char **argv, char **envp,
     c->min_duration = c->cooldown = c->gap = -1;
     c->max_series = SERIES_MAX_DEFAULT;
     c->max_pending = CONN_MAX_PENDING_DEFAULT;
+    c->shed_at = DET_SHED_AT_DEFAULT;
     c->stats_interval = 10;
     c->log_level = "info";
     c->http_max_conns = HTTPD_MAX_CONNS_DEFAULT;

@@ -120,6 +120,9 @@ cases=(
     "$G|--history-prefix=|--history-prefix: expected a non-empty value"
     "$G|--probe nope|--probe: expected [HOST]:PORT, got \"nope\""
     "$D|--probe :0|--probe: bad port \"0\" (expected 1..65535)"
+    "$D|--shed-at -1|--shed-at: expected an integer 0..1000000000000, got \"-1\""
+    "$D|--shed-at lots|--shed-at: expected an integer"
+    "$D|--exit-after -5|--exit-after: expected an integer"
     "$D|--probe|--probe: missing value"
 )
 for c in "${cases[@]}"; do
@@ -189,7 +192,7 @@ for f in redis in out episodes control config-key no-persist algo window warmup 
     min-std cusum-k hst-trees hst-depth seed min-duration cooldown gap end-threshold report \
     max-series max-pending input output stats-interval log-level http http-max-conns http-timeout \
     metrics-per-series history-key history-episodes-key history-len no-history alert-exec alert-on \
-    alert-rate alert-timeout webhook webhook-timeout webhook-retries probe; do
+    alert-rate alert-timeout webhook webhook-timeout webhook-retries probe shed-at exit-after; do
     "$D" --help | grep -q -- "--$f" && ok "detector --help documents --$f" || not_ok "detector --help lacks --$f"
 done
 finish
