@@ -434,6 +434,27 @@ check "docker-compose logs detector shows anomaly lines" [ "$anoms" -ge 1 ]
 check "docker-compose logs detector has no line per point ($lines lines, ${points:-?} points)" \
     sh -c "[ ${points:-0} -gt 200 ] && [ $lines -lt $((${points:-0} / 5)) ]"
 
+# The optional visualizer service (profile "visualizer"): its image, and the live chart in a
+# real terminal (a private tmux server) against the running stack.
+if compose --profile visualizer build visualizer >"$WORK/vbuild.log" 2>&1; then
+    ok "the visualizer image builds (profile visualizer)"
+    VIS_IMG=${PROJECT}_visualizer
+    note "image size: visualizer $(mb "$VIS_IMG") MB"
+    check_eq "$VIS_IMG runs as the non-root user blip" blip "$(docker image inspect -f '{{.Config.User}}' "$VIS_IMG")"
+    VT="tmux -L blipct$$ -f /dev/null"
+    $VT new-session -d -x 100 -y 30 "docker-compose --ansi never -p $PROJECT --profile visualizer run --rm visualizer; echo vis-exit=\$?; exec cat"
+    vscreen() { $VT capture-pane -p; }
+    vchart() { vscreen | grep -q '^ blip  redis://.*redis:6379 up' && vscreen | grep -q ' ┤'; }
+    check "docker-compose run --rm visualizer draws the live chart in a terminal" wait_for 90 vchart
+    $VT send-keys q
+    vquit() { vscreen | grep -q 'vis-exit=0'; }
+    check "and q ends it with status 0" wait_for 30 vquit
+    $VT kill-server 2>/dev/null
+else
+    tail -n 20 "$WORK/vbuild.log" | sed 's/^/#   /'
+    not_ok "the visualizer image builds (profile visualizer)"
+fi
+
 # docker-compose stop: SIGTERM (through init) and a 10 s grace before SIGKILL.
 GEN_ID=$(cid generator)
 DET_ID=$(cid detector)
