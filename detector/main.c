@@ -10,6 +10,7 @@
 #include <math.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,6 +140,7 @@ struct det {
     uint64_t shed;       /* points read but not scored while behind (--shed-at) */
     uint64_t shed_checks; /* messages since the backlog was last measured */
     int shedding;        /* behind: reading without scoring until the backlog drains */
+    long shed_resume;    /* while shedding: the unread bytes below which scoring resumes */
     uint64_t last_points;
     uint64_t last_stats_ns;
     uint64_t anomaly_log_window_ms;
@@ -267,8 +269,8 @@ static const struct cfg_opt det_opts[] = {
      "seconds between stats lines, 0 = none (default 10)", 0, 86400, NULL, NULL},
     {"shed-at", CFG_INT, O(shed_at), "BLIP_SHED_AT", "BYTES",
      "when this many bytes wait unread on the subscription, read without scoring (counted as "
-     "shed) until they fall below 1/8 of it, so Redis never drops the detector; 0 = never "
-     "(default 262144)",
+     "shed) until they fall below 1/8 of it, so Redis never drops the detector; capped at half "
+     "the socket's receive buffer; 0 = never (default 262144)",
      0, 1e12, NULL, NULL},
     {"exit-after", CFG_INT, O(exit_after), "BLIP_EXIT_AFTER", "N",
      "stop as on SIGTERM once N messages have been read, scored or malformed (default 0 = never)",
@@ -536,19 +538,28 @@ static void det_exit_after(struct det *d) {
 /* Overload: when more than --shed-at bytes wait unread in the socket, the detector is falling
  * behind the channel and Redis would soon close it for its output buffer. It then reads without
  * scoring (each point counted as shed) until the backlog is under an eighth of that, so it stays
- * subscribed and every point is accounted for. Measured with FIONREAD every
- * DET_SHED_CHECK_EVERY messages: one system call among hundreds of points. */
+ * subscribed and every point is accounted for. A reader that has been slow from the start never
+ * lets the kernel grow the socket's receive buffer (128 KiB by default), so the backlog then piles
+ * up in Redis instead and FIONREAD cannot reach --shed-at: the limit is therefore also capped at
+ * half the buffer's current size. Measured every DET_SHED_CHECK_EVERY messages: two system calls
+ * among hundreds of points. */
 static void det_check_backlog(struct det *d, int fd) {
-    int waiting = 0;
+    int waiting = 0, rcvbuf = 0;
+    socklen_t len = sizeof rcvbuf;
+    long limit = d->conf.shed_at;
     d->shed_checks = 0;
     if (fd < 0 || ioctl(fd, FIONREAD, &waiting) != 0)
         return;
-    if (!d->shedding && waiting >= d->conf.shed_at) {
+    if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &len) == 0 && rcvbuf > 0 &&
+        rcvbuf / 2 < limit)
+        limit = rcvbuf / 2;
+    if (!d->shedding && waiting >= limit) {
         d->shedding = 1;
+        d->shed_resume = limit / 8;
         log_warn("falling behind: %d bytes unread; reading without scoring (shedding) until "
                  "they drop below %ld",
-                 waiting, d->conf.shed_at / 8);
-    } else if (d->shedding && waiting < d->conf.shed_at / 8) {
+                 waiting, d->shed_resume);
+    } else if (d->shedding && waiting < d->shed_resume) {
         d->shedding = 0;
         log_warn("caught up: scoring again (%llu points shed so far)",
                  (unsigned long long)d->shed);

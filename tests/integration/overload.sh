@@ -27,6 +27,21 @@ check_eq "no reconnects" 0 "$(stat_of reconnects "$WORK/det.log")"
 check "Redis closed no client for its output buffer (its log)" \
     sh -c "! grep -q 'overcoming of output buffer limits' $WORK/redis.log"
 
+# one series, slow from the first point: the kernel never grows the socket's receive buffer, so
+# the backlog piles up in Redis unless shedding starts at half that buffer
+"$BLIP_BIN/blip-detector" --stats-interval 0 --exit-after $COUNT 2>"$WORK/det1.log" &
+DET=$!
+track $DET
+wait_subscribed response_times
+"$BLIP_BIN/blip-generator" --rate 0 --count $COUNT --stats-interval 0 2>/dev/null
+check "one series: the detector reads every point" exits_within 60 $DET
+points=$(stat_of points "$WORK/det1.log")
+shed=$(stat_of shed "$WORK/det1.log")
+check_eq "one series: scored + shed = published" $COUNT $((points + shed))
+check_eq "one series: no reconnects" 0 "$(stat_of reconnects "$WORK/det1.log")"
+check "one series: Redis closed no client for its output buffer" \
+    sh -c "! grep -q 'overcoming of output buffer limits' $WORK/redis.log"
+
 # shedding off: scored one by one, same accounting (a slower flood it can follow)
 "$BLIP_BIN/blip-detector" --shed-at 0 --stats-interval 0.5 --exit-after 20000 2>"$WORK/det2.log" &
 DET=$!
