@@ -299,7 +299,7 @@ static enum codec_err codec_want_number(struct codec_parser *ps, double *d, cons
 static enum codec_err codec_integral(struct codec_parser *ps, double d, const char *field,
                                      double lo, double hi, int64_t *out) {
     char why[80];
-    if (d != (double)(int64_t)d || d < lo || d > hi) {
+    if (!(d >= lo && d <= hi) || d != (double)(int64_t)d) { /* range first: the cast needs it */
         snprintf(why, sizeof why, "%s must be an integer in range", field);
         return codec_fail(ps, CODEC_ERANGE, why);
     }
@@ -350,7 +350,7 @@ static enum codec_err codec_point_field(struct codec_parser *ps, enum codec_fiel
         if (ps->p < ps->end && (*ps->p == '-' || (*ps->p >= '0' && *ps->p <= '9'))) {
             if ((e = codec_number(ps, &d)) != CODEC_OK)
                 return e;
-            if (d == (double)(int64_t)d && d >= 0 && d <= CODEC_SEQ_ABS_MAX) {
+            if (d >= 0 && d <= CODEC_SEQ_ABS_MAX && d == (double)(int64_t)d) {
                 seen->timestamp = (int64_t)d;
                 seen->has_timestamp = 1;
             }

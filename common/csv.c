@@ -92,6 +92,8 @@ static int64_t csv_days(int64_t y, int64_t m, int64_t d) {
     return era * 146097 + doe - 719468;
 }
 
+static int csv_leap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
 /* Reads exactly n digits at s[*i]. Returns the value or -1. */
 static int64_t csv_digits(const char *s, size_t len, size_t *i, size_t n) {
     int64_t v = 0;
@@ -123,6 +125,8 @@ static int csv_parse_datetime(const char *s, size_t len, int64_t *ms) {
     if ((y = csv_digits(s, len, &i, 4)) < 0 || csv_expect(s, len, &i, '-') ||
         (mo = csv_digits(s, len, &i, 2)) < 1 || mo > 12 || csv_expect(s, len, &i, '-') ||
         (d = csv_digits(s, len, &i, 2)) < 1 || d > mdays[mo - 1])
+        return -1;
+    if (mo == 2 && d == 29 && !csv_leap(y))
         return -1;
     if (i >= len || (s[i] != ' ' && s[i] != 'T'))
         return -1;

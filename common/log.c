@@ -83,7 +83,10 @@ LOG_DEFINE(log_info, LOG_INFO)
 LOG_DEFINE(log_debug, LOG_DEBUG)
 
 int log_ratelimit_allow(struct log_ratelimit *rl, uint64_t now_ms, uint64_t *was_suppressed) {
-    if (rl->window_start_ms == 0 || now_ms - rl->window_start_ms >= LOG_RATE_WINDOW_MS) {
+    /* window_start_ms 0 means "no window yet", so a window opened at time 0 starts at 1: until
+     * then now_ms is below it and still inside that window */
+    if (rl->window_start_ms == 0 ||
+        (now_ms >= rl->window_start_ms && now_ms - rl->window_start_ms >= LOG_RATE_WINDOW_MS)) {
         rl->window_start_ms = now_ms ? now_ms : 1;
         rl->used = 0;
     }

@@ -5,6 +5,7 @@
  * NUL-terminated copy, so results always equal strtod's. */
 #include "num.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,6 +112,8 @@ enum num_err num_parse_double(const char *s, size_t len, enum num_mode mode, dou
             return NUM_ERANGE;
         return NUM_ESYNTAX;
     }
+    if (len > NUM_TEXT_MAX)
+        return NUM_ERANGE;
     if (sc.digits <= NUM_FAST_DIGITS && sc.mantissa <= NUM_EXACT_MANTISSA &&
         sc.exp10 >= -NUM_EXACT_POW10 && sc.exp10 <= NUM_EXACT_POW10) {
         v = (double)sc.mantissa;
@@ -122,8 +125,6 @@ enum num_err num_parse_double(const char *s, size_t len, enum num_mode mode, dou
         *out = sc.negative ? -0.0 : 0.0;
         return NUM_OK;
     }
-    if (len > NUM_TEXT_MAX)
-        return NUM_ERANGE;
     memcpy(buf, s, len);
     buf[len] = '\0';
     v = strtod(buf, NULL);
@@ -159,18 +160,36 @@ int num_parse_i64(const char *s, size_t len, int64_t min, int64_t max, int64_t *
     return 0;
 }
 
+/* Drops the '+' and leading zeros printf puts in an exponent: "1e+21" -> "1e21", "1e-05" ->
+ * "1e-5". Returns the new length. */
+static size_t num_trim_exponent(char *buf, size_t n) {
+    char *e = memchr(buf, 'e', n);
+    char *digits, *first;
+
+    if (!e)
+        return n;
+    digits = e + 1 + (e[1] == '-');
+    first = e + 1 + (e[1] == '-' || e[1] == '+');
+    while (*first == '0' && first[1] != '\0')
+        first++;
+    memmove(digits, first, (size_t)(buf + n - first) + 1);
+    return n - (size_t)(first - digits);
+}
+
 size_t num_format_double(double v, char *buf) {
     int n = 0;
     if (!isfinite(v)) {
         memcpy(buf, "0", 2);
         return 1;
     }
-    for (int prec = 15; prec <= 17; prec++) {
+    /* 15 digits always read back for normal doubles when any shorter text does (DBL_DIG);
+     * subnormals have fewer significant bits, so their search starts at one digit. */
+    for (int prec = fabs(v) < DBL_MIN ? 1 : DBL_DIG; prec <= 17; prec++) {
         n = snprintf(buf, NUM_FMT_MAX, "%.*g", prec, v);
         if (strtod(buf, NULL) == v)
             break;
     }
-    return (size_t)n;
+    return num_trim_exponent(buf, (size_t)n);
 }
 
 size_t num_format_i64(int64_t v, char *buf) {
@@ -202,8 +221,11 @@ size_t num_format_fixed(double v, int decimals, char *buf) {
         decimals = 0;
     if (decimals > 9)
         decimals = 9;
-    if (fabs(v) >= 1e9)
-        return (size_t)snprintf(buf, NUM_FMT_MAX, "%.*f", decimals, v);
+    if (fabs(v) >= 1e9) {
+        int wide = snprintf(buf, NUM_FMT_MAX, "%.*f", decimals, v);
+        /* too wide for the buffer (|v| >= ~1e21, an integer anyway): the shortest exact text */
+        return wide < NUM_FMT_MAX ? (size_t)wide : num_format_double(v, buf);
+    }
     scaled = llround(v * (double)scale[decimals]);
     if (scaled < 0) {
         buf[n++] = '-';

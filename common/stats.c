@@ -3,6 +3,10 @@
 
 #include <math.h>
 
+/* A sliding push that leaves m2 below this fraction of its old value has cancelled most of it:
+ * what remains is then mostly rounding, so the sums are recomputed. */
+#define STATS_CANCEL (1.0 / 1024)
+
 int stats_init(struct stats *s, size_t cap) {
     if (cap < 1 || cap > STATS_WINDOW_MAX)
         return -1;
@@ -24,13 +28,14 @@ void stats_reset(struct stats *s) {
     s->since_resync = 0;
 }
 
-/* Recomputes mean and m2 exactly from the window (two passes). */
+/* Recomputes mean and m2 exactly from the window (two passes). The sum is taken relative to the
+ * oldest value, so a constant window keeps its exact mean and a zero m2. */
 static void stats_resync(struct stats *s) {
     size_t n = s->ring.len;
-    double sum = 0, m2 = 0;
+    double base = n ? rb_get(&s->ring, 0) : 0, sum = 0, m2 = 0;
     for (size_t i = 0; i < n; i++)
-        sum += rb_get(&s->ring, i);
-    s->mean = n ? sum / (double)n : 0;
+        sum += rb_get(&s->ring, i) - base;
+    s->mean = n ? base + sum / (double)n : 0;
     for (size_t i = 0; i < n; i++) {
         double d = rb_get(&s->ring, i) - s->mean;
         m2 += d * d;
@@ -50,13 +55,15 @@ void stats_push(struct stats *s, double x) {
     } else {
         /* sliding: replace old by x; mean moves by (x - old) / n */
         double n = (double)s->ring.len;
-        double mean_old = s->mean;
+        double mean_old = s->mean, m2_old = s->m2;
         s->mean += (x - old) / n;
         s->m2 += (x - old) * (x - s->mean + old - mean_old);
-        if (s->m2 < 0)
-            s->m2 = 0;
+        if (s->m2 < m2_old * STATS_CANCEL) {
+            stats_resync(s);
+            return;
+        }
     }
-    if (++s->since_resync >= STATS_RESYNC)
+    if (++s->since_resync >= s->ring.cap || s->since_resync >= STATS_RESYNC)
         stats_resync(s);
 }
 

@@ -1,6 +1,8 @@
 /* stats.h - rolling mean and standard deviation over the last `cap` values of a series.
  * Welford's running sums, updated for each value in and each value out, so a push is O(1); the
- * sums are recomputed from the window every STATS_RESYNC pushes so rounding never accumulates.
+ * sums are recomputed from the window once per window length (at most STATS_RESYNC pushes apart,
+ * amortised O(1)) and whenever a push cancels most of m2 (a large value leaving the window), so
+ * rounding never accumulates.
  * Pure: no I/O, no clock; allocates only in stats_init(). */
 #ifndef BLIP_STATS_H
 #define BLIP_STATS_H
@@ -9,7 +11,7 @@
 #include "rb.h"
 
 #define STATS_WINDOW_MAX 100000 /* largest window --window accepts */
-#define STATS_RESYNC 65536      /* pushes between exact recomputations of mean and m2 */
+#define STATS_RESYNC 65536      /* most pushes between exact recomputations of mean and m2 */
 
 struct stats {
     struct rb ring;  /* the window, owned */
