@@ -663,6 +663,9 @@ static int det_live(struct det *d) {
     d->last_stats_ns = clock_mono_ns();
     event_base_dispatch(d->base);
 
+    /* replies still due count as failed before the final figures are printed */
+    conn_close(d->sub);
+    conn_close(d->pub);
     det_log_stats(d, "final");
     conn_free(d->sub);
     conn_free(d->pub);

@@ -673,6 +673,9 @@ int main(int argc, char **argv, char **envp) {
     }
     event_base_dispatch(g.base);
 
+    /* replies still due count as failed before the final figures are printed */
+    if (g.conn)
+        conn_close(g.conn);
     gen_log_stats(&g, "final");
     conn_free(g.conn);
     event_free(g.pump);
