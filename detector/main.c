@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "cfg.h"
 #include "clock.h"
 #include "codec.h"
@@ -33,6 +34,7 @@
 
 struct det_conf {
     const char *redis;
+    const char *password_file;
     const char *in;
     const char *out;
     const char *episodes;
@@ -106,6 +108,7 @@ static int det_parse_seed(void *conf, const char *v, char *err, size_t errlen) {
 static const struct cfg_opt det_opts[] = {
     {"redis", CFG_STRING, O(redis), "REDIS_URL", "URL",
      "Redis server (default redis://127.0.0.1:6379)", 0, 4096, NULL, NULL},
+    AUTH_CFG_OPT(O(password_file)),
     {"in", CFG_STRING, O(in), "BLIP_CHANNEL", "CHANNEL",
      "channel the points arrive on (default response_times)", 0, DET_CHANNEL_MAX, NULL, NULL},
     {"out", CFG_STRING, O(out), "BLIP_ANOMALIES", "CHANNEL",
@@ -545,6 +548,9 @@ static void det_configure(struct det *d, int argc, char **argv, char **envp,
         snprintf(line, sizeof line, "--redis: %s", err);
         det_die_usage(line);
     }
+    if (!c->input && auth_apply(&d->url, c->password_file, envp, err, sizeof err) != 0)
+        det_die_usage(err);
+    auth_scrub_argv(argc, argv);
     detect_conf_default(dc, (enum score_algo)c->algo);
     if (c->window) {
         if (dc->score.warmup == dc->score.window || (size_t)c->window < dc->score.warmup)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "cfg.h"
 #include "clock.h"
 #include "codec.h"
@@ -34,6 +35,7 @@
 
 struct gen_conf {
     const char *redis;
+    const char *password_file;
     const char *channel;
     const char *series;
     const char *phases;
@@ -131,6 +133,7 @@ static const char *const gen_profiles[] = {"response", "system", NULL};
 static const struct cfg_opt gen_opts[] = {
     {"redis", CFG_STRING, O(redis), "REDIS_URL", "URL",
      "Redis server (default redis://127.0.0.1:6379)", 0, 4096, NULL, NULL},
+    AUTH_CFG_OPT(O(password_file)),
     {"channel", CFG_STRING, O(channel), "BLIP_CHANNEL", "NAME",
      "channel to publish points on (default response_times)", 0, 256, NULL, NULL},
     {"rate", CFG_DOUBLE, O(rate), "BLIP_RATE", "HZ",
@@ -600,6 +603,9 @@ static void gen_configure(struct gen *g, int argc, char **argv, char **envp) {
         snprintf(line, sizeof line, "--redis: %s", err);
         gen_die_usage(line);
     }
+    if (!c->to_stdout && auth_apply(&g->url, c->password_file, envp, err, sizeof err) != 0)
+        gen_die_usage(err);
+    auth_scrub_argv(argc, argv);
     if (!isnan(c->speed) && !c->replay)
         gen_die_usage("--speed: only with --replay");
     if (!c->has_seed)

@@ -40,12 +40,15 @@ cases=(
     "$G|--redis http://x|--redis: expected redis://"
     "$G|--redis rediss://x:6380|--redis: rediss:// (TLS) is not supported"
     "$G|--redis redis://h:99999|--redis: bad port in URL"
+    "$G|--redis http://u:hunter2@h|--redis: expected redis://[[user]:password@]host[:port][/db], got \"http://***@h\""
+    "$G|--redis-password-file /nonexistent/pw|--redis-password-file: cannot read \"/nonexistent/pw\": No such file or directory"
+    "$G|--redis-password-file|--redis-password-file: missing value"
     "$G|--channel|--channel: missing value"
     "$G|--bogus|unknown flag --bogus"
     "$G|-x|unknown flag -x"
     "$G|extra|unexpected argument \"extra\""
     "$D|--algo knn|--algo: expected one of sma|ema"
-    "$D|knn|unexpected argument \"knn\" (an algorithm: sma|ema)"
+    "$D|knn|unexpected argument \"knn\" (an algorithm: sma|ema|"
     "$D|--window 1|--window: expected an integer 2..100000, got \"1\""
     "$D|--window 100001|--window: expected an integer 2..100000"
     "$D|--window ten|--window: expected an integer"
@@ -65,6 +68,8 @@ cases=(
     "$D|--log-level 3|--log-level: expected error, warn, info or debug"
     "$D|--redis redis://:pw@|--redis: missing host in URL"
     "$D|--redis redis://h/abc|--redis: bad database number in URL"
+    "$D|--redis-password-file /dev/null|--redis-password-file: \"/dev/null\": the password is empty"
+    "$D|--redis-password-file /|--redis-password-file: cannot read \"/\": Is a directory"
     "$D|--nope=1|unknown flag --nope"
 )
 for c in "${cases[@]}"; do
@@ -91,6 +96,13 @@ check_eq "bad BLIP_WINDOW exits 2" 2 $?
 check "the message names BLIP_WINDOW" grep -q 'BLIP_WINDOW: expected an integer 2..100000' "$WORK/err"
 REDIS_URL=nope "$D" >/dev/null 2>"$WORK/err" </dev/null
 check_eq "bad REDIS_URL exits 2" 2 $?
+BLIP_REDIS_PASSWORD_FILE=/nonexistent/pw "$D" >/dev/null 2>"$WORK/err" </dev/null
+check_eq "bad BLIP_REDIS_PASSWORD_FILE exits 2" 2 $?
+check "the message names the file" grep -q 'cannot read "/nonexistent/pw"' "$WORK/err"
+REDIS_PASSWORD=$'hunter2\nsecond' "$G" >/dev/null 2>"$WORK/err" </dev/null
+check_eq "a two-line REDIS_PASSWORD exits 2" 2 $?
+check "the message names REDIS_PASSWORD" grep -q '^blip-generator: REDIS_PASSWORD: expected one line' "$WORK/err"
+check "the message does not quote the password" sh -c "! grep -q hunter2 $WORK/err"
 # flags beat the environment
 out=$(BLIP_SERIES=envname "$G" --stdout --count 1 --seed 1 --series flagname 2>/dev/null)
 check "a flag beats its environment variable" grep -q '"series":"flagname"' <<<"$out"
@@ -106,11 +118,11 @@ for prog in "$G" "$D"; do
     check_eq "$n --version exits 0" 0 $?
     check "$n --version prints name and version" grep -qE "^$n [0-9]+\.[0-9]+\.[0-9]+$" "$WORK/ver"
 done
-for f in redis channel rate count seed series series-count profile phases base noise high-offset \
+for f in redis redis-password-file channel rate count seed series series-count profile phases base noise high-offset \
     spike-prob spike-scale start-ts stdout replay speed stats-interval log-level; do
     "$G" --help | grep -q -- "--$f" && ok "generator --help documents --$f" || not_ok "generator --help lacks --$f"
 done
-for f in redis in out algo window threshold alpha min-std max-series max-pending input output \
+for f in redis redis-password-file in out algo window threshold alpha min-std max-series max-pending input output \
     stats-interval log-level; do
     "$D" --help | grep -q -- "--$f" && ok "detector --help documents --$f" || not_ok "detector --help lacks --$f"
 done
