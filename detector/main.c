@@ -31,6 +31,7 @@
 #define DET_ANOMALY_LOG_BURST 20  /* anomaly lines per second before they are summarised */
 #define DET_CHANNEL_MAX 256       /* longest channel name */
 #define DET_DEFAULT_ALGO "sma"    /* --algo default */
+#define DET_CAUSES_MAX 160        /* the malformed-by-cause part of a stats line */
 
 struct det_conf {
     const char *redis;
@@ -431,22 +432,39 @@ static void det_conn_event(struct conn *c, enum conn_event ev, const char *detai
     }
 }
 
+/* " (size:1 syntax:4 ...)": the malformed messages by cause, or "" when there are none. The
+ * colons keep "series=" and the other fields of the stats line unambiguous. */
+static void det_malformed_causes(const struct det *d, char *buf, size_t cap) {
+    size_t n = 0;
+    buf[0] = '\0';
+    if (!d->malformed_total)
+        return;
+    for (int e = CODEC_OK + 1; e < CODEC_ERR_COUNT && n < cap; e++)
+        n += (size_t)snprintf(buf + n, cap - n, "%s%s:%llu", n ? " " : " (",
+                              codec_err_name((enum codec_err)e),
+                              (unsigned long long)d->malformed[e]);
+    if (n < cap)
+        snprintf(buf + n, cap - n, ")");
+}
+
 static void det_log_stats(struct det *d, const char *what) {
     uint64_t now = clock_mono_ns();
     double secs = (double)(now - d->last_stats_ns) / 1e9;
     const struct conn_counters *pc = conn_counters(d->pub);
     const struct conn_counters *sc = conn_counters(d->sub);
     double rate = secs > 0 ? (double)(d->core.points - d->last_points) / secs : 0;
+    char causes[DET_CAUSES_MAX];
 
+    det_malformed_causes(d, causes, sizeof causes);
     log_info("%s: points=%llu (%.0f/s) anomalies=%llu (low=%llu medium=%llu high=%llu) "
-             "episodes=%llu deviating=%llu malformed=%llu series=%zu evicted=%llu published=%llu "
-             "dropped=%llu failed=%llu reconnects=%llu control=%llu/%llu",
+             "episodes=%llu deviating=%llu malformed=%llu%s series=%zu evicted=%llu "
+             "published=%llu dropped=%llu failed=%llu reconnects=%llu control=%llu/%llu",
              what, (unsigned long long)d->core.points, rate,
              (unsigned long long)detect_flagged_total(&d->core),
              (unsigned long long)d->core.flagged[SEV_LOW],
              (unsigned long long)d->core.flagged[SEV_MEDIUM],
              (unsigned long long)d->core.flagged[SEV_HIGH], (unsigned long long)d->core.episodes,
-             (unsigned long long)d->core.deviating, (unsigned long long)d->malformed_total,
+             (unsigned long long)d->core.deviating, (unsigned long long)d->malformed_total, causes,
              d->core.table.len, (unsigned long long)d->core.table.evicted,
              (unsigned long long)pc->published,
              (unsigned long long)(pc->refused_down + pc->refused_full),
