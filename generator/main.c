@@ -45,6 +45,7 @@ struct gen_conf {
     double speed; /* NAN when not given */
     long count;
     long series_count;
+    long max_pending;
     double base, noise, high_offset, spike_prob, spike_scale; /* NAN: the profile's own */
     int to_stdout;
     int profile;
@@ -176,6 +177,9 @@ static const struct cfg_opt gen_opts[] = {
     {"speed", CFG_DOUBLE, O(speed), "BLIP_SPEED", "X",
      "with --replay: X times the recorded pace (0 = as fast as possible; default: --rate)", 0, 1e9,
      NULL, NULL},
+    {"max-pending", CFG_INT, O(max_pending), "BLIP_MAX_PENDING", "N",
+     "publishes in flight before more are dropped and counted (default 100000)", 1, 1e8, NULL,
+     NULL},
     {"stats-interval", CFG_DOUBLE, O(stats_interval), "BLIP_STATS_INTERVAL", "SECONDS",
      "seconds between stats lines, 0 = none (default 10)", 0, 86400, NULL, NULL},
     {"log-level", CFG_STRING, O(log_level), "BLIP_LOG_LEVEL", "LEVEL",
@@ -458,7 +462,8 @@ static void gen_pump_cb(evutil_socket_t fd, short what, void *arg) {
         }
         if (g->pace == GEN_PACE_FAST) {
             if (!g->conf.to_stdout &&
-                (!conn_is_ready(g->conn) || conn_pending(g->conn) >= GEN_FAST_INFLIGHT)) {
+                (!conn_is_ready(g->conn) || conn_pending(g->conn) >= GEN_FAST_INFLIGHT ||
+                 conn_pending(g->conn) >= (size_t)g->conf.max_pending)) {
                 gen_wait(g, GEN_MIN_PERIOD_US * 1000ULL);
                 return;
             }
@@ -582,6 +587,7 @@ static void gen_configure(struct gen *g, int argc, char **argv, char **envp) {
     c->speed = NAN;
     c->base = c->noise = c->high_offset = c->spike_prob = c->spike_scale = NAN;
     c->stats_interval = 10;
+    c->max_pending = CONN_MAX_PENDING_DEFAULT;
     c->log_level = "info";
     switch (cfg_parse(gen_opts, GEN_NOPTS, c, argc, argv, envp, pos, 0, &npos, err, sizeof err)) {
     case CFG_OK:
@@ -668,6 +674,7 @@ int main(int argc, char **argv, char **envp) {
     }
     if (!g.conf.to_stdout) {
         g.conn = conn_new(g.base, &g.url, "publisher", gen_conn_event, &g);
+        conn_set_max_pending(g.conn, (size_t)g.conf.max_pending);
         conn_start(g.conn);
         log_info("publishing %zu series on \"%s\" at %s", g.nseries, g.conf.channel,
                  g.pace == GEN_PACE_FAST ? "full speed" : "a steady pace");

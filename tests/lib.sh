@@ -52,23 +52,37 @@ wait_for() {
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # start_redis [redis-server args...]: a private redis-server on a free loopback port.
-# Sets REDIS_PORT, REDIS_PID, REDIS_URL. Keeps the port across restart_redis.
+# Sets REDIS_PORT, REDIS_PID, REDIS_URL. Keeps the port across restart_redis. A port that looked
+# free but could not be bound (taken meanwhile, or held by an outgoing connection) is replaced by
+# another, unless the port is being kept.
 start_redis() {
-    if [ -z "${REDIS_PORT:-}" ]; then
-        for _ in 1 2 3 4 5 6 7 8 9 10; do
-            p=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 30000))
-            if port_free "$p"; then REDIS_PORT=$p; break; fi
-        done
-    fi
     REDIS_ARGS="$*"
-    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
-        --protected-mode no "$@" >>"$WORK/redis.log" 2>&1 &
-    REDIS_PID=$!
-    track "$REDIS_PID"
-    REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
-    export REDIS_URL
-    wait_for 10 rping || { echo "# redis-server did not start"; cat "$WORK/redis.log"; return 1; }
+    for _ in 1 2 3 4 5; do
+        kept=${REDIS_PORT:-}
+        if [ -z "$kept" ]; then
+            for _ in 1 2 3 4 5 6 7 8 9 10; do
+                p=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 30000))
+                if port_free "$p"; then REDIS_PORT=$p; break; fi
+            done
+        fi
+        redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+            --protected-mode no "$@" >>"$WORK/redis.log" 2>&1 &
+        REDIS_PID=$!
+        track "$REDIS_PID"
+        REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+        export REDIS_URL
+        wait_for 10 redis_up_or_gone
+        rping && return 0
+        kill -0 "$REDIS_PID" 2>/dev/null && break # running but not answering
+        [ -n "$kept" ] && break
+        REDIS_PORT="" # it could not bind: try another port
+    done
+    echo "# redis-server did not start"
+    cat "$WORK/redis.log"
+    return 1
 }
+
+redis_up_or_gone() { rping || ! kill -0 "$REDIS_PID" 2>/dev/null; }
 
 stop_redis() {
     kill -TERM "$REDIS_PID" 2>/dev/null

@@ -36,6 +36,7 @@ cases=(
     "$G|--speed 2|--speed: only with --replay"
     "$G|--speed -1 --replay /dev/null|--speed: expected a number"
     "$G|--stats-interval -1|--stats-interval: expected a number"
+    "$G|--max-pending 0|--max-pending: expected an integer 1..1e+08, got \"0\""
     "$G|--log-level loud|--log-level: expected error, warn, info or debug"
     "$G|--redis http://x|--redis: expected redis://"
     "$G|--redis rediss://x:6380|--redis: rediss:// (TLS) is not supported"
@@ -119,7 +120,7 @@ for prog in "$G" "$D"; do
     check "$n --version prints name and version" grep -qE "^$n [0-9]+\.[0-9]+\.[0-9]+$" "$WORK/ver"
 done
 for f in redis redis-password-file channel rate count seed series series-count profile phases base noise high-offset \
-    spike-prob spike-scale start-ts stdout replay speed stats-interval log-level; do
+    spike-prob spike-scale start-ts stdout replay speed max-pending stats-interval log-level; do
     "$G" --help | grep -q -- "--$f" && ok "generator --help documents --$f" || not_ok "generator --help lacks --$f"
 done
 for f in redis redis-password-file in out algo window threshold alpha min-std max-series max-pending input output \
