@@ -405,8 +405,8 @@ int conn_command(struct conn *c, conn_reply_fn *cb, void *arg, int argc, const c
     call->c = c;
     call->cb = cb;
     call->arg = arg;
-    snprintf(call->name, sizeof call->name, "%.*s", argvlen[0] < 15 ? (int)argvlen[0] : 15,
-             argv[0]);
+    snprintf(call->name, sizeof call->name, "%.*s",
+             (int)strnlen(argv[0], argvlen ? argvlen[0] : sizeof call->name - 1), argv[0]);
     if (redisAsyncCommandArgv(c->ac, conn_command_cb, call, argc, argv, argvlen) != REDIS_OK) {
         xfree(call);
         return -1;
