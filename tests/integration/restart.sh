@@ -27,8 +27,12 @@ check "detector resubscribes" wait_subscribed response_times
 check "generator reconnects" wait_for 15 grep -q 'publisher: reconnected' "$WORK/gen.log"
 check "points flow again after the restart" wait_for 10 sh -c "[ \"\$(grep ' stats: ' $WORK/det.log | tail -n 1 | sed -n 's/.*points=\([0-9]*\).*/\1/p')\" -gt $((before + 100)) ]"
 subscribe anomalies "$WORK/anom.out"
-rcli publish response_times '{"series":"web","response_time":100000}' >/dev/null
-check "anomalies are published after the restart" wait_for 10 grep -q '"response_time":100000' "$WORK/anom.out"
+# a series of its own: on "web" an episode already open at high severity (or its cool-down)
+# would rightly not report the spike
+for v in 10 11 10 11 10 100000; do
+    rcli publish response_times "{\"series\":\"probe\",\"response_time\":$v}" >/dev/null
+done
+check "anomalies are published after the restart" wait_for 10 grep -q '"series":"probe".*"response_time":100000' "$WORK/anom.out"
 
 stop_pid $GEN
 check_eq "generator exits 0 on SIGTERM" 0 "$STOP_RC"
