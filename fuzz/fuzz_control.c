@@ -2,9 +2,10 @@
  * Each input is parsed as a control message against a fresh detector that has two series, one
  * with settings of its own, and applied as a saved settings object. Properties: a refusal has a
  * reason; an accepted change is accepted by detect_configure too (control_parse promises it
- * checked everything); the settings JSON that would be saved in blip:config loads back onto the
- * defaults and saves as the same text (a restarted detector resumes exactly); the reply is valid
- * JSON; the reconfigured detector scores points. */
+ * checked everything) and is then in force (for "*", on the series with settings of its own
+ * too); a "get" reports the settings in force; the settings JSON that would be saved in
+ * blip:config loads back onto the defaults and saves as the same text (a restarted detector
+ * resumes exactly); the reply is valid JSON; the reconfigured detector scores points. */
 #include <cJSON.h>
 #include <string.h>
 
@@ -80,10 +81,17 @@ static void fuzz_parse(const char *msg, size_t len) {
     ok = control_parse(msg, len, &d, &req, err, sizeof err) == 0;
     if (!ok) {
         FUZZ_CHECK(err[0] != '\0', "refusal without a reason");
-    } else if (!req.get) {
+    } else if (req.get) {
+        FUZZ_CHECK(memcmp(&req.conf, detect_conf_of(&d, req.all ? NULL : req.series),
+                          sizeof req.conf) == 0,
+                   "a get request reports other settings than those in force");
+    } else {
         FUZZ_CHECK(detect_configure(&d, req.all ? NULL : req.series, &req.conf, err,
                                     sizeof err) == 0,
                    "accepted change refused by detect_configure: %s", err);
+        FUZZ_CHECK(memcmp(&req.conf, detect_conf_of(&d, req.all ? "web" : req.series),
+                          sizeof req.conf) == 0,
+                   "the settings in force are not the ones accepted");
         fuzz_persist_round_trip(&req.conf);
         fuzz_push(&d, "web", FUZZ_POINTS);
         fuzz_push(&d, "db", FUZZ_POINTS);
