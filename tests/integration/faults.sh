@@ -23,7 +23,7 @@ case "$BLIP_BIN" in
 *) ASAN=0 RATE=20000 ;;
 esac
 RSS_MAX_KB=$((64 * 1024)) # either program, at any time
-[ $ASAN -eq 1 ] && RSS_MAX_KB=$((512 * 1024))
+[ $ASAN -eq 1 ] && RSS_MAX_KB=$((128 * 1024)) # shadow memory and the quarantine on top
 
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
 # last_stat FIELD LOG: FIELD=N from the last stats line
