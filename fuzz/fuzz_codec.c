@@ -1,9 +1,13 @@
 /* fuzz_codec.c - libFuzzer harness for the wire codec (codec.h).
  * Every input is decoded as a point and as an anomaly. Properties checked beyond "no crash, no
  * sanitizer report": a refusal names a cause and a reason; a decoded message holds only what the
- * header promises (finite value, valid series name, bounded texts); and whatever decodes
- * re-encodes into a message that decodes to the same fields. The anomaly encoder rounds score,
- * mean and std on purpose, so those must be stable from the second round on. */
+ * header promises (finite value, valid series name, bounded texts); whatever decodes re-encodes
+ * into a message that decodes to the same fields (the anomaly encoder rounds score, mean and std
+ * on purpose, so those must be stable from the second round on); and what the codec accepts,
+ * cJSON (a second, independent parser) reads as an object with the same value under the same
+ * key. cJSON decodes escapes in keys and refuses lone UTF-16 surrogates where the codec does
+ * neither, so inputs with a backslash skip that comparison. */
+#include <cJSON.h>
 #include <math.h>
 #include <string.h>
 
@@ -13,6 +17,7 @@
 #define FUZZ_ERR_MAX 128
 #define FUZZ_TS_MAX 253402300799999LL   /* codec.c's largest ts */
 #define FUZZ_SEQ_ABS_MAX 9007199254740992LL /* 2^53 */
+#define FUZZ_CJSON_NUMBER_MAX 63 /* longest number text cJSON 1.7 parses in full */
 
 /* A text field copied by the decoder: printable ASCII without quote or backslash. */
 static int fuzz_clean_text(const char *s, size_t max) {
@@ -64,6 +69,43 @@ static void fuzz_refusal(enum codec_err e, const char *err) {
     FUZZ_CHECK(err[0] != '\0' && strlen(err) < FUZZ_ERR_MAX, "reason \"%s\"", err);
 }
 
+/* 1 if buf holds a number text longer than cJSON reads correctly: it copies at most 63
+ * characters of a number before calling strtod. */
+static int fuzz_long_number(const char *buf, size_t len) {
+    size_t run = 0;
+    for (size_t i = 0; i < len; i++) {
+        run = strchr("0123456789.eE+-", buf[i]) && buf[i] ? run + 1 : 0;
+        if (run >= FUZZ_CJSON_NUMBER_MAX)
+            return 1;
+    }
+    return 0;
+}
+
+/* The codec's reading of buf agrees with cJSON's: an object whose last "value" or
+ * "response_time" member (the one the codec keeps) is the same number. */
+static void fuzz_oracle(const char *buf, size_t len, const struct point *p) {
+    const cJSON *item, *last = NULL;
+    cJSON *o;
+
+    if (memchr(buf, '\\', len))
+        return;
+    o = cJSON_ParseWithLength(buf, len);
+    FUZZ_CHECK(o && cJSON_IsObject(o), "the codec accepts what cJSON refuses: %.*s",
+               (int)(len > 300 ? 300 : len), buf);
+    cJSON_ArrayForEach(item, o) {
+        if (strcmp(item->string, "value") == 0 || strcmp(item->string, "response_time") == 0)
+            last = item;
+    }
+    FUZZ_CHECK(last && cJSON_IsNumber(last), "cJSON finds no numeric value: %.*s",
+               (int)(len > 300 ? 300 : len), buf);
+    FUZZ_CHECK(fuzz_long_number(buf, len) ||
+                   memcmp(&last->valuedouble, &p->value, sizeof p->value) == 0,
+               "value %.17g, cJSON reads %.17g", p->value, last->valuedouble);
+    FUZZ_CHECK((p->value_key == CODEC_KEY_VALUE) == (strcmp(last->string, "value") == 0),
+               "value read under another key");
+    cJSON_Delete(o);
+}
+
 static void fuzz_point(const char *buf, size_t len) {
     struct point p, q;
     char err[FUZZ_ERR_MAX] = "", wire[CODEC_OUT_MAX];
@@ -75,6 +117,7 @@ static void fuzz_point(const char *buf, size_t len) {
         return;
     }
     fuzz_point_valid(&p);
+    fuzz_oracle(buf, len, &p);
     n = codec_encode_point(&p, wire);
     FUZZ_CHECK(n > 0 && n < CODEC_OUT_MAX && strlen(wire) == n, "encoded length %zu", n);
     e = codec_decode_point(wire, n, &q, err, sizeof err);
