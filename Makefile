@@ -50,7 +50,7 @@ HELPERS = $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(HELPER_SRC))
 BENCH_TOOLS = $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 
 .PHONY: all deps test test-build test-containers asan run install uninstall clean bench bench-build \
-	eval fuzz
+	eval fuzz fuzz-build
 all: $(PROGRAMS)
 
 $(BUILD)/%.o: %.c
@@ -144,6 +144,25 @@ asan:
 		SAN_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" test-build
 	@BUILD=build/asan BIN=build/asan/bin ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh tests/run.sh
+
+# libFuzzer harnesses fuzz/fuzz_<target>.c (clang, ASan + UBSan), each run for FUZZ_SECONDS from
+# its seed corpus fuzz/corpus/<target>; fails on the first crash or sanitizer report.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_SAN = -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+
+fuzz:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory -j2 BUILD=build/fuzz CC=$(FUZZ_CC) \
+		CFLAGS="-O1 -g -fno-omit-frame-pointer" SAN_FLAGS="$(FUZZ_SAN)" fuzz-build
+	@sh scripts/fuzz.sh build/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-build: $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))
+
+$(BUILD)/fuzz/fuzz_%: $(call obj,fuzz/fuzz_%.c) $(DET_LIB) $(COMMON_LIB)
+	$(say) LD $@
+	$(Q)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS_JSON) -lm
 
 # Generator + detector (+ the live chart when there is a terminal) against a local Redis,
 # started here when none answers.

@@ -321,24 +321,31 @@ struct codec_seen {
     int has_timestamp;
 };
 
-static enum codec_err codec_want_string(struct codec_parser *ps, struct codec_str *s,
-                                        const char *field) {
+/* A known field holds a value of the wrong kind. If that value is not even well-formed JSON
+ * (a message cut short: {"series":), the message is a syntax error, not a type error. */
+static enum codec_err codec_wrong_type(struct codec_parser *ps, const char *field,
+                                       const char *kind) {
+    struct codec_parser probe = *ps;
     char why[64];
-    if (ps->p < ps->end && *ps->p == '"')
-        return codec_string(ps, s);
-    snprintf(why, sizeof why, "%s must be a string", field);
+    if (codec_skip(&probe, 1) == CODEC_ESYNTAX)
+        return CODEC_ESYNTAX; /* the reason is codec_skip's */
+    snprintf(why, sizeof why, "%s must be %s", field, kind);
     return codec_fail(ps, CODEC_ETYPE, why);
 }
 
+static enum codec_err codec_want_string(struct codec_parser *ps, struct codec_str *s,
+                                        const char *field) {
+    if (ps->p < ps->end && *ps->p == '"')
+        return codec_string(ps, s);
+    return codec_wrong_type(ps, field, "a string");
+}
+
 static enum codec_err codec_want_number(struct codec_parser *ps, double *d, const char *field) {
-    char why[64];
     char c = ps->p < ps->end ? *ps->p : '\0';
     if ((c >= '0' && c <= '9') || c == '-')
         return codec_number(ps, d);
-    if (c == '"' || c == '{' || c == '[' || c == 't' || c == 'f' || c == 'n') {
-        snprintf(why, sizeof why, "%s must be a number", field);
-        return codec_fail(ps, CODEC_ETYPE, why);
-    }
+    if (c == '"' || c == '{' || c == '[' || c == 't' || c == 'f' || c == 'n')
+        return codec_wrong_type(ps, field, "a number");
     return codec_number(ps, d);
 }
 

@@ -3,7 +3,9 @@
  * WAITING (a backoff timer) and back to CONNECTING. hiredis frees its context after the connect
  * or disconnect callback reports a failure, so c->ac is cleared in both; a context abandoned by
  * our own timeout is freed here, with c->ac cleared first so its callbacks are recognised as
- * stale.
+ * stale. A fatal refusal (bad password, ACL) ends in DONE; the context it leaves behind, still
+ * delivering its last replies, is kept in c->dying until its disconnect callback, so conn_close()
+ * can free it if the program ends first.
  * Replies are built from a per-connection pool of nodes (conn_node) instead of hiredis's default
  * of one calloc per reply and one malloc per string: a pub/sub message is an array of three
  * strings, eight allocations and frees per message otherwise. A node is a redisReply with room for
@@ -54,6 +56,7 @@ struct conn {
     conn_event_fn *on_event;
     void *arg;
     redisAsyncContext *ac; /* NULL unless CONNECTING, UP or STOPPING */
+    redisAsyncContext *dying; /* disconnecting after a fatal refusal, or NULL */
     enum conn_state state;
     struct event *retry;   /* backoff timer */
     struct event *timeout; /* connect timeout */
@@ -296,15 +299,19 @@ static void conn_log_failure(struct conn *c, const char *what, const char *why) 
                  suppressed ? " (earlier messages suppressed)" : "");
 }
 
-static void conn_fatal(struct conn *c, const char *why) {
+/* Stops for good after a refusal retrying cannot mend: logs it once, closes the context unless
+ * hiredis is already closing it (`gone`), and reports CONN_FATAL. */
+static void conn_fatal(struct conn *c, const char *why, int gone) {
     redisAsyncContext *ac = c->ac;
     c->ac = NULL;
     c->state = CONN_DONE;
     evtimer_del(c->timeout);
     evtimer_del(c->retry);
     log_error("%s: %s: %s", c->name, c->shown, why);
-    if (ac)
+    if (ac && !gone) {
+        c->dying = ac; /* set first: the disconnect callback may run inside the call */
         redisAsyncDisconnect(ac);
+    }
     conn_emit(c, CONN_FATAL, why);
 }
 
@@ -313,10 +320,23 @@ static int conn_error_is_fatal(const char *msg) {
     static const char *const fatal[] = {"NOAUTH", "WRONGPASS", "NOPERM", "ERR invalid password",
                                         "ERR AUTH", "ERR Client sent AUTH", "ERR DB index",
                                         "ERR invalid DB", "ERR SELECT"};
-    for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+    for (size_t i = 0; msg && i < sizeof fatal / sizeof fatal[0]; i++)
         if (strncmp(msg, fatal[i], strlen(fatal[i])) == 0)
             return 1;
     return 0;
+}
+
+/* A command's error reply that retrying cannot mend (an ACL refusal) stops the connection.
+ * Returns 1 if it did. */
+static int conn_refused(struct conn *c, redisAsyncContext *ac, const redisReply *reply,
+                        const char *what) {
+    char why[256];
+    if (!reply || reply->type != REDIS_REPLY_ERROR || !conn_error_is_fatal(reply->str) ||
+        c->ac != ac || c->state != CONN_UP)
+        return 0;
+    snprintf(why, sizeof why, "%s refused: %s", what, reply->str);
+    conn_fatal(c, why, 0);
+    return 1;
 }
 
 /* Replies to AUTH, SELECT and the final PING of the handshake. privdata is the handshake step. */
@@ -332,7 +352,7 @@ static void conn_handshake_cb(redisAsyncContext *ac, void *r, void *privdata) {
     if (reply->type == REDIS_REPLY_ERROR) {
         snprintf(why, sizeof why, "%s refused: %s", (const char *)privdata, reply->str);
         if (conn_error_is_fatal(reply->str)) {
-            conn_fatal(c, why);
+            conn_fatal(c, why, 0);
         } else {
             conn_log_failure(c, "handshake with", why);
             c->ac = NULL;
@@ -372,9 +392,19 @@ static void conn_connect_cb(const redisAsyncContext *ac, int status) {
 static void conn_disconnect_cb(const redisAsyncContext *ac, int status) {
     struct conn *c = ac->data;
     int was_up;
+    char why[256];
     (void)status;
+    if (c && c->dying == ac)
+        c->dying = NULL; /* hiredis frees it after this callback */
     if (!c || c->ac != ac)
         return;
+    if (ac->err == REDIS_ERR_OTHER && conn_error_is_fatal(ac->errstr)) {
+        /* hiredis closes the link on an error reply it has no callback for: a refused
+         * SUBSCRIBE (NOPERM) arrives this way */
+        snprintf(why, sizeof why, "SUBSCRIBE refused: %s", ac->errstr);
+        conn_fatal(c, why, 1);
+        return;
+    }
     c->ac = NULL;
     evtimer_del(c->timeout);
     if (c->state == CONN_STOPPING) {
@@ -493,16 +523,32 @@ struct conn *conn_new(struct event_base *base, const struct redis_url *url, cons
     return c;
 }
 
-void conn_free(struct conn *c) {
-    if (!c)
-        return;
+/* Frees ac at once; its replies still due reach their callbacks as NULL (counted failed). */
+static void conn_drop(redisAsyncContext *ac) {
+    ac->data = NULL; /* its connect and disconnect callbacks stand aside */
+    redisAsyncFree(ac);
+}
+
+void conn_close(struct conn *c) {
+    evtimer_del(c->retry);
+    evtimer_del(c->timeout);
     c->state = CONN_DONE;
     if (c->ac) {
         redisAsyncContext *ac = c->ac;
         c->ac = NULL;
-        ac->data = NULL;
-        redisAsyncFree(ac);
+        conn_drop(ac);
     }
+    if (c->dying) {
+        redisAsyncContext *ac = c->dying;
+        c->dying = NULL;
+        conn_drop(ac);
+    }
+}
+
+void conn_free(struct conn *c) {
+    if (!c)
+        return;
+    conn_close(c);
     event_free(c->retry);
     event_free(c->timeout);
     conn_pool_clear(&c->pool);
@@ -548,10 +594,11 @@ struct redisAsyncContext *conn_context(struct conn *c) {
 static void conn_publish_cb(redisAsyncContext *ac, void *r, void *privdata) {
     struct conn *c = privdata;
     redisReply *reply = r;
-    (void)ac;
     c->pending--;
     if (!reply || reply->type == REDIS_REPLY_ERROR) {
         c->n.failed++;
+        if (c->ac != ac || conn_refused(c, ac, reply, "PUBLISH"))
+            return; /* a context being closed: its refusal has been reported */
         if (reply && log_ratelimit_allow(&c->rl, clock_mono_ms(), NULL))
             log_warn("%s: PUBLISH refused: %s", c->name, reply->str);
         return;
@@ -625,13 +672,13 @@ struct conn_call {
     struct conn *c;
     conn_reply_fn *cb;
     void *arg;
+    char name[16]; /* the command, for the log line of an ACL refusal */
 };
 
 static void conn_command_cb(redisAsyncContext *ac, void *reply, void *privdata) {
     struct conn_call *call = privdata;
-    (void)ac;
     call->c->pending--;
-    if (call->cb)
+    if (!conn_refused(call->c, ac, reply, call->name) && call->cb)
         call->cb(call->c, reply, call->arg);
     xfree(call);
 }
@@ -645,6 +692,8 @@ int conn_command(struct conn *c, conn_reply_fn *cb, void *arg, int argc, const c
     call->c = c;
     call->cb = cb;
     call->arg = arg;
+    snprintf(call->name, sizeof call->name, "%.*s",
+             (int)strnlen(argv[0], argvlen ? argvlen[0] : sizeof call->name - 1), argv[0]);
     if (redisAsyncCommandArgv(c->ac, conn_command_cb, call, argc, argv, argvlen) != REDIS_OK) {
         xfree(call);
         return -1;

@@ -22,7 +22,8 @@ struct conn;
 enum conn_event {
     CONN_READY, /* connected, authenticated, database selected: commands may be sent */
     CONN_LOST,  /* a ready connection went away; reconnecting has been scheduled */
-    CONN_FATAL, /* retrying cannot help (bad password, ACL refusal); the connection stopped */
+    CONN_FATAL, /* retrying cannot help (no or bad password, ACL refusal of AUTH, SELECT, a
+                 * SUBSCRIBE, a PUBLISH or a command); logged once; the connection stopped */
     CONN_CLOSED /* conn_stop() finished: every reply has arrived, the socket is closed */
 };
 
@@ -41,7 +42,10 @@ struct conn_counters {
  * is called with `arg` on every change. Nothing happens until conn_start(). Never fails. */
 struct conn *conn_new(struct event_base *base, const struct redis_url *url, const char *name,
                       conn_event_fn *on_event, void *arg);
-/* Closes at once (pending replies are counted as failed) and frees; accepts NULL. */
+/* Closes at once: replies still due are counted as failed, so the counters are final after it.
+ * Reports no event. conn_start() cannot be called again. */
+void conn_close(struct conn *c);
+/* conn_close(), then frees; accepts NULL. */
 void conn_free(struct conn *c);
 
 void conn_start(struct conn *c);
@@ -62,7 +66,8 @@ int conn_publish(struct conn *c, const char *channel, const char *msg, size_t le
 
 typedef void conn_reply_fn(struct conn *c, void *reply, void *arg);
 /* Sends an argv command; cb (may be NULL) gets the redisReply, or NULL if the link was lost.
- * Returns 0, or -1 if not ready. */
+ * An error reply that retrying cannot mend (NOPERM) stops the connection with CONN_FATAL and
+ * does not reach cb; so does one to PUBLISH. Returns 0, or -1 if not ready. */
 int conn_command(struct conn *c, conn_reply_fn *cb, void *arg, int argc, const char **argv,
                  const size_t *argvlen);
 #endif

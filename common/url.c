@@ -6,6 +6,8 @@
 
 #include "num.h"
 
+#define URL_QUOTE_MAX 128 /* a URL quoted in an error message, shortened */
+
 static int url_hexval(char c) {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -156,6 +158,18 @@ static int url_parse_unix(const char *rest, struct redis_url *u, char *err, size
     return 0;
 }
 
+/* Copies text into buf for an error message, with what stands between the scheme and the last
+ * '@' (a password, perhaps) shown as three asterisks. */
+static void url_quote(const char *text, char *buf, size_t cap) {
+    const char *scheme = strstr(text, "://");
+    const char *start = scheme ? scheme + 3 : text;
+    const char *at = strrchr(start, '@');
+    if (at)
+        snprintf(buf, cap, "%.*s***%.80s", (int)(start - text > 16 ? 16 : start - text), text, at);
+    else
+        snprintf(buf, cap, "%.80s", text);
+}
+
 int url_parse(const char *text, struct redis_url *u, char *err, size_t errlen) {
     const char *rest, *at, *slash, *hp;
     size_t hplen;
@@ -172,8 +186,10 @@ int url_parse(const char *text, struct redis_url *u, char *err, size_t errlen) {
         return url_parse_unix(text + 7, u, err, errlen);
     }
     if (strncmp(text, "redis://", 8) != 0) {
-        snprintf(err, errlen, "expected redis://[[user]:password@]host[:port][/db], got \"%.80s\"",
-                 text);
+        char shown[URL_QUOTE_MAX];
+        url_quote(text, shown, sizeof shown);
+        snprintf(err, errlen, "expected redis://[[user]:password@]host[:port][/db], got \"%s\"",
+                 shown);
         return -1;
     }
     rest = text + 8;

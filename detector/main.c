@@ -19,6 +19,7 @@
 #include "addr.h"
 #include "alert.h"
 #include "api.h"
+#include "auth.h"
 #include "cfg.h"
 #include "clock.h"
 #include "codec.h"
@@ -62,9 +63,11 @@
 #define DET_ALERT_TIMEOUT_MAX 3600
 #define DET_WEBHOOK_TIMEOUT_DEFAULT 5  /* --webhook-timeout default, seconds */
 #define DET_WEBHOOK_RETRIES_DEFAULT 3  /* --webhook-retries default */
+#define DET_CAUSES_MAX 160        /* the malformed-by-cause part of a stats line */
 
 struct det_conf {
     const char *redis;
+    const char *password_file;
     const char *in;
     const char *out;
     const char *episodes;
@@ -199,6 +202,7 @@ static int det_parse_seed(void *conf, const char *v, char *err, size_t errlen) {
 static const struct cfg_opt det_opts[] = {
     {"redis", CFG_STRING, O(redis), "REDIS_URL", "URL",
      "Redis server (default redis://127.0.0.1:6379)", 0, 4096, NULL, NULL},
+    AUTH_CFG_OPT(O(password_file)),
     {"in", CFG_STRING, O(in), "BLIP_CHANNEL", "CHANNEL",
      "channel the points arrive on (default response_times)", 0, DET_CHANNEL_MAX, NULL, NULL},
     {"out", CFG_STRING, O(out), "BLIP_ANOMALIES", "CHANNEL",
@@ -832,24 +836,40 @@ static void det_stats_tail(const struct det *d, char *buf, size_t cap) {
                                       (d->webhook ? webhook_counters(d->webhook)->failed : 0)));
 }
 
+/* " (size:1 syntax:4 ...)": the malformed messages by cause, or "" when there are none. The
+ * colons keep "series=" and the other fields of the stats line unambiguous. */
+static void det_malformed_causes(const struct det *d, char *buf, size_t cap) {
+    size_t n = 0;
+    buf[0] = '\0';
+    if (!d->malformed_total)
+        return;
+    for (int e = CODEC_OK + 1; e < CODEC_ERR_COUNT && n < cap; e++)
+        n += (size_t)snprintf(buf + n, cap - n, "%s%s:%llu", n ? " " : " (",
+                              codec_err_name((enum codec_err)e),
+                              (unsigned long long)d->malformed[e]);
+    if (n < cap)
+        snprintf(buf + n, cap - n, ")");
+}
+
 static void det_log_stats(struct det *d, const char *what) {
     uint64_t now = clock_mono_ns();
     double secs = (double)(now - d->last_stats_ns) / 1e9;
     const struct conn_counters *pc = conn_counters(d->pub);
     const struct conn_counters *sc = conn_counters(d->sub);
     double rate = secs > 0 ? (double)(d->core.points - d->last_points) / secs : 0;
-    char tail[256];
+    char tail[256], causes[DET_CAUSES_MAX];
 
     det_stats_tail(d, tail, sizeof tail);
+    det_malformed_causes(d, causes, sizeof causes);
     log_info("%s: points=%llu (%.0f/s) anomalies=%llu (low=%llu medium=%llu high=%llu) "
-             "episodes=%llu deviating=%llu malformed=%llu shed=%llu series=%zu evicted=%llu "
+             "episodes=%llu deviating=%llu malformed=%llu%s shed=%llu series=%zu evicted=%llu "
              "published=%llu dropped=%llu failed=%llu reconnects=%llu control=%llu/%llu%s",
              what, (unsigned long long)d->core.points, rate,
              (unsigned long long)detect_flagged_total(&d->core),
              (unsigned long long)d->core.flagged[SEV_LOW],
              (unsigned long long)d->core.flagged[SEV_MEDIUM],
              (unsigned long long)d->core.flagged[SEV_HIGH], (unsigned long long)d->core.episodes,
-             (unsigned long long)d->core.deviating, (unsigned long long)d->malformed_total,
+             (unsigned long long)d->core.deviating, (unsigned long long)d->malformed_total, causes,
              (unsigned long long)d->shed, d->core.table.len, (unsigned long long)d->core.table.evicted,
              (unsigned long long)pc->published,
              (unsigned long long)(pc->refused_down + pc->refused_full),
@@ -1100,6 +1120,9 @@ static void det_configure(struct det *d, int argc, char **argv, char **envp,
         snprintf(line, sizeof line, "--redis: %s", err);
         det_die_usage(line);
     }
+    if (!c->input && auth_apply(&d->url, c->password_file, envp, err, sizeof err) != 0)
+        det_die_usage(err);
+    auth_scrub_argv(argc, argv);
     detect_conf_default(dc, (enum score_algo)c->algo);
     if (c->window) {
         if (dc->score.warmup == dc->score.window || (size_t)c->window < dc->score.warmup)
@@ -1294,6 +1317,10 @@ static int det_live(struct det *d) {
     conn_start(d->pub);
     d->last_stats_ns = clock_mono_ns();
     event_base_dispatch(d->base);
+
+    /* replies still due count as failed before the final figures are printed */
+    conn_close(d->sub);
+    conn_close(d->pub);
     det_log_stats(d, "final");
 
 out:

@@ -14,6 +14,7 @@
 #include <hiredis/hiredis.h>
 
 #include "addr.h"
+#include "auth.h"
 #include "cfg.h"
 #include "clock.h"
 #include "codec.h"
@@ -45,6 +46,7 @@
 
 struct gen_conf {
     const char *redis;
+    const char *password_file;
     const char *channel;
     const char *series;
     const char *phases;
@@ -55,6 +57,7 @@ struct gen_conf {
     double speed; /* NAN when not given */
     long count;
     long series_count;
+    long max_pending;
     double base, noise, high_offset, spike_prob, spike_scale; /* NAN: the profile's own */
     int to_stdout;
     int profile;
@@ -157,6 +160,7 @@ static const char *const gen_profiles[] = {"response", "system", NULL};
 static const struct cfg_opt gen_opts[] = {
     {"redis", CFG_STRING, O(redis), "REDIS_URL", "URL",
      "Redis server (default redis://127.0.0.1:6379)", 0, 4096, NULL, NULL},
+    AUTH_CFG_OPT(O(password_file)),
     {"channel", CFG_STRING, O(channel), "BLIP_CHANNEL", "NAME",
      "channel to publish points on (default response_times)", 0, 256, NULL, NULL},
     {"rate", CFG_DOUBLE, O(rate), "BLIP_RATE", "HZ",
@@ -199,6 +203,9 @@ static const struct cfg_opt gen_opts[] = {
     {"speed", CFG_DOUBLE, O(speed), "BLIP_SPEED", "X",
      "with --replay: X times the recorded pace (0 = as fast as possible; default: --rate)", 0, 1e9,
      NULL, NULL},
+    {"max-pending", CFG_INT, O(max_pending), "BLIP_MAX_PENDING", "N",
+     "publishes in flight before more are dropped and counted (default 100000)", 1, 1e8, NULL,
+     NULL},
     {"stats-interval", CFG_DOUBLE, O(stats_interval), "BLIP_STATS_INTERVAL", "SECONDS",
      "seconds between stats lines, 0 = none (default 10)", 0, 86400, NULL, NULL},
     {"probe", CFG_STRING, O(probe), NULL, "[ADDR:]PORT",
@@ -528,7 +535,8 @@ static void gen_pump_cb(evutil_socket_t fd, short what, void *arg) {
         }
         if (g->pace == GEN_PACE_FAST) {
             if (!g->conf.to_stdout &&
-                (!conn_is_ready(g->conn) || conn_pending(g->conn) >= GEN_FAST_INFLIGHT)) {
+                (!conn_is_ready(g->conn) || conn_pending(g->conn) >= GEN_FAST_INFLIGHT ||
+                 conn_pending(g->conn) >= (size_t)g->conf.max_pending)) {
                 gen_wait(g, GEN_MIN_PERIOD_US * 1000ULL);
                 return;
             }
@@ -729,6 +737,7 @@ static void gen_configure(struct gen *g, int argc, char **argv, char **envp) {
     c->speed = NAN;
     c->base = c->noise = c->high_offset = c->spike_prob = c->spike_scale = NAN;
     c->stats_interval = 10;
+    c->max_pending = CONN_MAX_PENDING_DEFAULT;
     c->log_level = "info";
     c->http_max_conns = HTTPD_MAX_CONNS_DEFAULT;
     c->http_timeout = HTTPD_TIMEOUT_DEFAULT_S;
@@ -755,6 +764,9 @@ static void gen_configure(struct gen *g, int argc, char **argv, char **envp) {
         snprintf(line, sizeof line, "--redis: %s", err);
         gen_die_usage(line);
     }
+    if (!c->to_stdout && auth_apply(&g->url, c->password_file, envp, err, sizeof err) != 0)
+        gen_die_usage(err);
+    auth_scrub_argv(argc, argv);
     if (!isnan(c->speed) && !c->replay)
         gen_die_usage("--speed: only with --replay");
     if (!c->has_seed)
@@ -805,6 +817,7 @@ static int gen_start_http(struct gen *g) {
 static void gen_run(struct gen *g) {
     if (!g->conf.to_stdout) {
         g->conn = conn_new(g->base, &g->url, "publisher", gen_conn_event, g);
+        conn_set_max_pending(g->conn, (size_t)g->conf.max_pending);
         conn_start(g->conn);
         log_info("publishing %zu series on \"%s\" at %s", g->nseries, g->conf.channel,
                  g->pace == GEN_PACE_FAST ? "full speed" : "a steady pace");
@@ -818,6 +831,10 @@ static void gen_run(struct gen *g) {
         event_active(g->pump, EV_TIMEOUT, 0);
     }
     event_base_dispatch(g->base);
+
+    /* replies still due count as failed before the final figures are printed */
+    if (g->conn)
+        conn_close(g->conn);
     gen_log_stats(g, "final");
 }
 

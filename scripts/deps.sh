@@ -1,6 +1,7 @@
 #!/bin/sh
 # scripts/deps.sh [build|run|test|all] - installs the Debian packages blip needs that are missing.
-#   build: compiler and libraries; run: build + redis; test: run + cmocka, tmux, valgrind, ...
+#   build: compiler and libraries; run: build + redis; test: run + cmocka, tmux, valgrind,
+#   clang and its libFuzzer runtime (make fuzz), ...
 # Uses apt-get (through sudo when not root). On a system without dpkg it only checks that
 # pkg-config finds the libraries and says what is missing.
 set -e
@@ -8,7 +9,7 @@ what=${1:-all}
 
 BUILD_PKGS="gcc make pkg-config libc6-dev libhiredis-dev libevent-dev libcjson-dev libncurses-dev"
 RUN_PKGS="redis-server redis-tools procps"
-TEST_PKGS="libcmocka-dev tmux valgrind curl jq prometheus"
+TEST_PKGS="libcmocka-dev tmux valgrind curl jq prometheus clang libclang-rt-14-dev"
 
 case "$what" in
 build) pkgs="$BUILD_PKGS" ;;

@@ -326,7 +326,16 @@ static void test_bad_table(void **state) {
         {"{\"x\":{1:2},\"value\":1}", CODEC_ESYNTAX, "expected a key"},
         {"{\"x\":[1}", CODEC_ESYNTAX, "expected ',' or a closing bracket"},
         {"{\"x\":[", CODEC_ESYNTAX, "expected a value"},
+        /* a known field's value cut short or malformed is a syntax error, not a type error */
+        {"{\"series\":", CODEC_ESYNTAX, "expected a value"},
+        {"{\"series\":}", CODEC_ESYNTAX, "expected a value"},
+        {"{\"series\":tru}", CODEC_ESYNTAX, "bad literal"},
+        {"{\"phase\":[1,", CODEC_ESYNTAX, "expected a value"},
+        {"{\"value\":\"1", CODEC_ESYNTAX, "unterminated string"},
+        {"{\"value\":[1,", CODEC_ESYNTAX, "expected a value"},
+        {"{\"value\":{\"a\"}", CODEC_ESYNTAX, "expected ':'"},
         /* type */
+        {"{\"series\":1e999,\"value\":1}", CODEC_ETYPE, "series must be a string"},
         {"{\"value\":\"1\"}", CODEC_ETYPE, "value must be a number"},
         {"{\"value\":null}", CODEC_ETYPE, "value must be a number"},
         {"{\"value\":true}", CODEC_ETYPE, "value must be a number"},

@@ -36,16 +36,20 @@ cases=(
     "$G|--speed 2|--speed: only with --replay"
     "$G|--speed -1 --replay /dev/null|--speed: expected a number"
     "$G|--stats-interval -1|--stats-interval: expected a number"
+    "$G|--max-pending 0|--max-pending: expected an integer 1..1e+08, got \"0\""
     "$G|--log-level loud|--log-level: expected error, warn, info or debug"
     "$G|--redis http://x|--redis: expected redis://"
     "$G|--redis rediss://x:6380|--redis: rediss:// (TLS) is not supported"
     "$G|--redis redis://h:99999|--redis: bad port in URL"
+    "$G|--redis http://u:hunter2@h|--redis: expected redis://[[user]:password@]host[:port][/db], got \"http://***@h\""
+    "$G|--redis-password-file /nonexistent/pw|--redis-password-file: cannot read \"/nonexistent/pw\": No such file or directory"
+    "$G|--redis-password-file|--redis-password-file: missing value"
     "$G|--channel|--channel: missing value"
     "$G|--bogus|unknown flag --bogus"
     "$G|-x|unknown flag -x"
     "$G|extra|unexpected argument \"extra\""
-    "$D|--algo lstm|--algo: expected one of sma|ema|mad|cusum|hst|resid|knn, got \"lstm\""
-    "$D|lstm|unexpected argument \"lstm\" (an algorithm: sma|ema|mad|cusum|hst|resid|knn)"
+    "$D|--algo knn|--algo: expected one of sma|ema"
+    "$D|knn|unexpected argument \"knn\" (an algorithm: sma|ema|"
     "$D|--window 1|--window: expected an integer 2..100000, got \"1\""
     "$D|--window 100001|--window: expected an integer 2..100000"
     "$D|--window ten|--window: expected an integer"
@@ -65,6 +69,8 @@ cases=(
     "$D|--log-level 3|--log-level: expected error, warn, info or debug"
     "$D|--redis redis://:pw@|--redis: missing host in URL"
     "$D|--redis redis://h/abc|--redis: bad database number in URL"
+    "$D|--redis-password-file /dev/null|--redis-password-file: \"/dev/null\": the password is empty"
+    "$D|--redis-password-file /|--redis-password-file: cannot read \"/\": Is a directory"
     "$D|--nope=1|unknown flag --nope"
     "$D|--warmup 0|--warmup: expected an integer 1..100000"
     "$D|--warmup 2000 --window 100|warm-up must be 1..window (100)"
@@ -168,6 +174,13 @@ check "BLIP_HTTP serves /health" wait_for 10 unavailable
 check "503 names the missing Redis connection" grep -q '"reason":"redis subscriber not connected"' "$WORK/body"
 stop_pid $EP
 check_eq "and the detector still stops cleanly" 0 "$STOP_RC"
+BLIP_REDIS_PASSWORD_FILE=/nonexistent/pw "$D" >/dev/null 2>"$WORK/err" </dev/null
+check_eq "bad BLIP_REDIS_PASSWORD_FILE exits 2" 2 $?
+check "the message names the file" grep -q 'cannot read "/nonexistent/pw"' "$WORK/err"
+REDIS_PASSWORD=$'hunter2\nsecond' "$G" >/dev/null 2>"$WORK/err" </dev/null
+check_eq "a two-line REDIS_PASSWORD exits 2" 2 $?
+check "the message names REDIS_PASSWORD" grep -q '^blip-generator: REDIS_PASSWORD: expected one line' "$WORK/err"
+check "the message does not quote the password" sh -c "! grep -q hunter2 $WORK/err"
 # flags beat the environment
 out=$(BLIP_SERIES=envname "$G" --stdout --count 1 --seed 1 --series flagname 2>/dev/null)
 check "a flag beats its environment variable" grep -q '"series":"flagname"' <<<"$out"
@@ -183,12 +196,12 @@ for prog in "$G" "$D"; do
     check_eq "$n --version exits 0" 0 $?
     check "$n --version prints name and version" grep -qE "^$n [0-9]+\.[0-9]+\.[0-9]+$" "$WORK/ver"
 done
-for f in redis channel rate count seed series series-count profile phases base noise high-offset \
+for f in redis redis-password-file channel rate count seed series series-count profile phases base noise high-offset \
     spike-prob spike-scale start-ts stdout replay speed stats-interval log-level http \
-    http-max-conns http-timeout history history-prefix probe; do
+    http-max-conns http-timeout history history-prefix probe max-pending; do
     "$G" --help | grep -q -- "--$f" && ok "generator --help documents --$f" || not_ok "generator --help lacks --$f"
 done
-for f in redis in out episodes control config-key no-persist algo window warmup threshold alpha \
+for f in redis redis-password-file in out episodes control config-key no-persist algo window warmup threshold alpha \
     min-std cusum-k hst-trees hst-depth seed min-duration cooldown gap end-threshold report \
     max-series max-pending input output stats-interval log-level http http-max-conns http-timeout \
     metrics-per-series history-key history-episodes-key history-len no-history alert-exec alert-on \
