@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "cfg.h"
 #include "chart.h"
 #include "clock.h"
@@ -45,6 +46,7 @@
 
 struct vis_conf {
     const char *redis;
+    const char *password_file;
     const char *in;
     const char *anomalies;
     const char *history_key; /* stream the anomaly log is filled from at start-up */
@@ -164,6 +166,7 @@ static int vis_parse_series(void *conf, const char *v, char *err, size_t errlen)
 static const struct cfg_opt vis_opts[] = {
     {"redis", CFG_STRING, O(redis), "REDIS_URL", "URL",
      "Redis server (default redis://127.0.0.1:6379)", 0, 4096, NULL, NULL},
+    AUTH_CFG_OPT(O(password_file)),
     {"in", CFG_STRING, O(in), "BLIP_CHANNEL", "CHANNEL",
      "channel the points arrive on (default response_times)", 0, VIS_CHANNEL_MAX, NULL, NULL},
     {"anomalies", CFG_STRING, O(anomalies), "BLIP_ANOMALIES", "CHANNEL",
@@ -251,6 +254,9 @@ static void vis_configure(struct vis *v, int argc, char **argv, char **envp) {
         snprintf(line, sizeof line, "--redis: %s", err);
         vis_die_usage(line);
     }
+    if (auth_apply(&v->url, c->password_file, envp, err, sizeof err) != 0)
+        vis_die_usage(err);
+    auth_scrub_argv(argc, argv);
     if (strcmp(c->in, c->anomalies) == 0) {
         snprintf(line, sizeof line, "--anomalies: must differ from --in (both \"%.60s\")", c->in);
         vis_die_usage(line);

@@ -251,6 +251,16 @@ run_pane e 80x24 -- --redis "redis://:not-the-password@127.0.0.1:$PORT"
 check "fatal Redis error (AUTH refused): exits 1" wait_for 10 exited e 1
 check "fatal Redis error: alternate screen left" alt_off e
 check "fatal Redis error: one line says why" grep -q '^blip-visualizer: redis: AUTH refused' "$WORK/e.err"
+# the password from REDIS_PASSWORD and from a file replaces the URL's (this Redis has none, so
+# sending one at all is refused)
+run_pane e2 80x24 REDIS_PASSWORD=from-the-environment --
+check "REDIS_PASSWORD is sent: exits 1" wait_for 10 exited e2 1
+check "REDIS_PASSWORD: one line says why" grep -q '^blip-visualizer: redis: AUTH refused' "$WORK/e2.err"
+printf 'from-a-file\n' >"$WORK/vis.pw"
+run_pane e3 80x24 REDIS_PASSWORD=ignored -- --redis-password-file "$WORK/vis.pw"
+check "--redis-password-file is sent: exits 1" wait_for 10 exited e3 1
+check "--redis-password-file: one line says why" grep -q '^blip-visualizer: redis: AUTH refused' "$WORK/e3.err"
+check "the password is in no message" sh -c "! grep -q 'from-a-file\|from-the-environment' $WORK/e2.err $WORK/e3.err"
 
 # When newterm() fails, ncurses keeps the "pre-screen" it allocated (libtinfo's new_prescr) and
 # there is no screen to delscreen(): a leak in the library that LeakSanitizer would report on
@@ -412,6 +422,8 @@ bad "--no-color=2" 'blip-visualizer: --no-color: expected 1/0, true/false, yes/n
 bad "--log-level loud" 'blip-visualizer: --log-level: expected error, warn, info or debug, got "loud"' -- --log-level loud
 bad "--history-key empty" 'blip-visualizer: --history-key: expected a non-empty value of at most 256 bytes' -- --history-key=
 bad "--no-backfill=sometimes" 'blip-visualizer: --no-backfill: expected 1/0, true/false, yes/no or on/off, got "sometimes"' -- --no-backfill=sometimes
+bad "--redis-password-file missing" 'blip-visualizer: --redis-password-file: cannot read "/nonexistent/pw": No such file or directory' -- --redis-password-file /nonexistent/pw
+bad "--redis-password-file without a value" 'blip-visualizer: --redis-password-file: missing value' -- --redis-password-file
 bad "unknown flag" 'blip-visualizer: unknown flag --colour (see --help)' -- --colour
 bad "short flag" 'blip-visualizer: unknown flag -x (flags are long: --name; see --help)' -- -x
 bad "an argument" 'blip-visualizer: unexpected argument "extra" (see --help)' -- extra
@@ -422,10 +434,11 @@ bad "BLIP_VIS_MAX_SERIES=0" 'blip-visualizer: BLIP_VIS_MAX_SERIES: expected an i
 bad "BLIP_VIS_ASCII=perhaps" 'blip-visualizer: BLIP_VIS_ASCII: expected 1/0, true/false, yes/no or on/off, got "perhaps"' BLIP_VIS_ASCII=perhaps --
 bad "REDIS_URL=nonsense" 'blip-visualizer: --redis: expected redis://[[user]:password@]host[:port][/db], got "nonsense"' REDIS_URL=nonsense --
 bad "BLIP_CHANNEL = BLIP_ANOMALIES" 'blip-visualizer: --anomalies: must differ from --in (both "same")' BLIP_CHANNEL=same BLIP_ANOMALIES=same --
+bad "REDIS_PASSWORD on two lines" 'blip-visualizer: REDIS_PASSWORD: expected one line, found more' REDIS_PASSWORD=$'a\nb' --
 bad "BLIP_LOG_LEVEL=loud" 'blip-visualizer: --log-level: expected error, warn, info or debug, got "loud"' BLIP_LOG_LEVEL=loud --
 help=$("$VIS" --help)
 check_eq "--help exits 0" 0 $?
-for f in redis in anomalies series window fps max-series ascii no-color log-level help version; do
+for f in redis redis-password-file in anomalies series window fps max-series ascii no-color log-level help version; do
     case "$help" in *"--$f"*) ok "--help lists --$f" ;; *) not_ok "--help lists --$f" ;; esac
 done
 check_eq "--version" "blip-visualizer $(sed -n 's/.*BLIP_VERSION "\(.*\)".*/\1/p' common/version.h)" "$("$VIS" --version)"
