@@ -36,7 +36,7 @@ cases=(
     "$G|--speed 2|--speed: only with --replay"
     "$G|--speed -1 --replay /dev/null|--speed: expected a number"
     "$G|--stats-interval -1|--stats-interval: expected a number"
-    "$G|--max-pending 0|--max-pending: expected an integer 1..1e+08, got \"0\""
+    "$G|--max-pending 0|--max-pending: expected an integer 1..100000000, got \"0\""
     "$G|--log-level loud|--log-level: expected error, warn, info or debug"
     "$G|--redis http://x|--redis: expected redis://"
     "$G|--redis rediss://x:6380|--redis: rediss:// (TLS) is not supported"
@@ -48,8 +48,8 @@ cases=(
     "$G|--bogus|unknown flag --bogus"
     "$G|-x|unknown flag -x"
     "$G|extra|unexpected argument \"extra\""
-    "$D|--algo knn|--algo: expected one of sma|ema"
-    "$D|knn|unexpected argument \"knn\" (an algorithm: sma|ema|"
+    "$D|--algo lstm|--algo: expected one of sma|ema"
+    "$D|lstm|unexpected argument \"lstm\" (an algorithm: sma|ema|"
     "$D|--window 1|--window: expected an integer 2..100000, got \"1\""
     "$D|--window 100001|--window: expected an integer 2..100000"
     "$D|--window ten|--window: expected an integer"
@@ -207,5 +207,17 @@ for f in redis redis-password-file in out episodes control config-key no-persist
     metrics-per-series history-key history-episodes-key history-len no-history alert-exec alert-on \
     alert-rate alert-timeout webhook webhook-timeout webhook-retries probe shed-at exit-after; do
     "$D" --help | grep -q -- "--$f" && ok "detector --help documents --$f" || not_ok "detector --help lacks --$f"
+done
+
+# README.md's flag table of each program names every flag its --help lists, and no other
+README="$(dirname "$0")/../../README.md"
+readme_flags() { # readme_flags PROGRAM: the flags in the table under "### PROGRAM"
+    awk -v want="### $1" '/^### /{ on = ($0 == want) } /^## /{ on = 0 }
+        on && /^\| `--/ { match($0, /--[a-z-]+/); print substr($0, RSTART, RLENGTH)
+                          if ($0 ~ /, `--version`/) print "--version" }' "$README" | sort -u
+}
+for prog in generator detector visualizer; do
+    help_flags=$("$BLIP_BIN/blip-$prog" --help | grep -o '^ *--[a-z-]*' | tr -d ' ' | sort -u)
+    check_eq "README's blip-$prog table lists exactly its --help flags" "$help_flags" "$(readme_flags blip-$prog)"
 done
 finish
