@@ -36,6 +36,7 @@
 #include "offline.h"
 #include "prom.h"
 #include "recent.h"
+#include "shed.h"
 #include "spawn.h"
 #include "url.h"
 #include "version.h"
@@ -45,6 +46,7 @@
 #define PROG "blip-detector"
 #define DET_SHED_AT_DEFAULT 262144 /* --shed-at default: 256 KiB unread (reads are 128 KiB) */
 #define DET_SHED_CHECK_EVERY 256   /* messages between backlog measurements */
+#define DET_SHED_CHECK_MS 5        /* while shedding, also this often (the flood may have ended) */
 #define DET_STOP_GRACE_S 3        /* wait this long for publishes in flight when stopping */
 #define DET_ANOMALY_LOG_BURST 20  /* anomaly lines per second before they are summarised */
 #define DET_CHANNEL_MAX 256       /* longest channel name */
@@ -142,8 +144,8 @@ struct det {
     uint64_t unexpected; /* replies on the subscription that are not messages */
     uint64_t shed;       /* points read but not scored while behind (--shed-at) */
     uint64_t shed_checks; /* messages since the backlog was last measured */
-    int shedding;        /* behind: reading without scoring until the backlog drains */
-    long shed_resume;    /* while shedding: the unread bytes below which scoring resumes */
+    uint64_t shed_check_ms; /* when it was */
+    struct shed shed_state; /* behind: reading without scoring until the backlog drains */
     uint64_t last_points;
     uint64_t last_stats_ns;
     uint64_t anomaly_log_window_ms;
@@ -272,9 +274,9 @@ static const struct cfg_opt det_opts[] = {
     {"stats-interval", CFG_DOUBLE, O(stats_interval), "BLIP_STATS_INTERVAL", "SECONDS",
      "seconds between stats lines, 0 = none (default 10)", 0, 86400, NULL, NULL},
     {"shed-at", CFG_INT, O(shed_at), "BLIP_SHED_AT", "BYTES",
-     "when this many bytes wait unread on the subscription, read without scoring (counted as "
-     "shed) until they fall below 1/8 of it, so Redis never drops the detector; capped at half "
-     "the socket's receive buffer; 0 = never (default 262144)",
+     "when this many unread bytes (or half the socket's receive buffer, if less) have not "
+     "drained for 25 ms, read without scoring (counted as shed) until under 1/8 of it for 20 ms, "
+     "so Redis never drops the detector; 0 = never (default 262144)",
      0, 1e12, NULL, NULL},
     {"exit-after", CFG_INT, O(exit_after), "BLIP_EXIT_AFTER", "N",
      "stop as on SIGTERM once N messages have been read, scored or malformed (default 0 = never)",
@@ -539,34 +541,34 @@ static void det_exit_after(struct det *d) {
     }
 }
 
-/* Overload: when more than --shed-at bytes wait unread in the socket, the detector is falling
- * behind the channel and Redis would soon close it for its output buffer. It then reads without
- * scoring (each point counted as shed) until the backlog is under an eighth of that, so it stays
- * subscribed and every point is accounted for. A reader that has been slow from the start never
- * lets the kernel grow the socket's receive buffer (128 KiB by default), so the backlog then piles
- * up in Redis instead and FIONREAD cannot reach --shed-at: the limit is therefore also capped at
- * half the buffer's current size. Measured every DET_SHED_CHECK_EVERY messages: two system calls
- * among hundreds of points. */
+/* Overload (shed.h): every DET_SHED_CHECK_EVERY messages the unread bytes on the subscription
+ * and the socket's receive buffer are measured (two system calls among hundreds of points); a
+ * detector that has stayed behind sheds, reading without scoring (each point counted as shed),
+ * until it has caught up, so Redis never closes its subscription and every point is accounted
+ * for. While shedding it also measures every DET_SHED_CHECK_MS, so that once a flood is over
+ * the next few points are scored, not the next few hundred shed. */
 static void det_check_backlog(struct det *d, int fd) {
     int waiting = 0, rcvbuf = 0;
     socklen_t len = sizeof rcvbuf;
-    long limit = d->conf.shed_at;
+    uint64_t now = clock_mono_ms();
     d->shed_checks = 0;
+    d->shed_check_ms = now;
     if (fd < 0 || ioctl(fd, FIONREAD, &waiting) != 0)
         return;
-    if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &len) == 0 && rcvbuf > 0 &&
-        rcvbuf / 2 < limit)
-        limit = rcvbuf / 2;
-    if (!d->shedding && waiting >= limit) {
-        d->shedding = 1;
-        d->shed_resume = limit / 8;
-        log_warn("falling behind: %d bytes unread; reading without scoring (shedding) until "
-                 "they drop below %ld",
-                 waiting, d->shed_resume);
-    } else if (d->shedding && waiting < d->shed_resume) {
-        d->shedding = 0;
+    if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &len) != 0)
+        rcvbuf = 0;
+    switch (shed_update(&d->shed_state, waiting, rcvbuf, now, NULL)) {
+    case SHED_START:
+        log_warn("falling behind: %d bytes unread for over %d ms; reading without scoring "
+                 "(shedding) until they drop below %ld",
+                 waiting, SHED_SUSTAIN_MS, d->shed_state.resume);
+        break;
+    case SHED_STOP:
         log_warn("caught up: scoring again (%llu points shed so far)",
                  (unsigned long long)d->shed);
+        break;
+    case SHED_SAME:
+        break;
     }
 }
 
@@ -590,9 +592,11 @@ static void det_on_message(redisAsyncContext *ac, void *r, void *privdata) {
     payload = det_message_payload(d, r, d->conf.in, &d->subscribed);
     if (!payload)
         return;
-    if (d->conf.shed_at > 0 && ++d->shed_checks >= DET_SHED_CHECK_EVERY)
+    if (d->conf.shed_at > 0 &&
+        (++d->shed_checks >= DET_SHED_CHECK_EVERY ||
+         (d->shed_state.shedding && clock_mono_ms() - d->shed_check_ms >= DET_SHED_CHECK_MS)))
         det_check_backlog(d, ac->c.fd);
-    if (d->shedding) {
+    if (d->shed_state.shedding) {
         d->shed++;
         det_exit_after(d);
         return;
@@ -971,7 +975,7 @@ static void det_fill_figures(const struct det *d, struct figures *f) {
     f->control_ok = d->control_ok;
     f->control_bad = d->control_bad;
     f->shed = d->shed;
-    f->shedding = d->shedding;
+    f->shedding = d->shed_state.shedding;
     for (int i = 0; i < FIGURES_STREAM_COUNT; i++)
         f->history[i] = d->streams[i].n;
     f->alerts = d->alerts;
@@ -1279,6 +1283,7 @@ static int det_live(struct det *d) {
         snprintf(d->sev_channel[s], sizeof d->sev_channel[s], "%s:%s", d->conf.out,
                  codec_severity_name((enum severity)s));
     snprintf(d->reply_channel, sizeof d->reply_channel, "%s:reply", d->conf.control);
+    shed_init(&d->shed_state, d->conf.shed_at);
     signal(SIGPIPE, SIG_IGN);
     d->base = event_base_new();
     if (!d->base) {
