@@ -141,7 +141,7 @@ check "b: no sanitizer report" no_sanitizer "$WORK/b-det.log" "$WORK/b-gen.log"
 stop_redis
 start_redis --client-output-buffer-limit 'pubsub 4mb 2mb 1' || exit 1
 # every deviating point is published: many anomalies per second for the slow consumer
-"$D" --report points --threshold 0.5 --stats-interval 0.2 2>"$WORK/c-det.log" &
+"$D" --algo sma --window 50 --report points --threshold 0.5 --cooldown 0 --stats-interval 0.2 2>"$WORK/c-det.log" &
 DET=$!
 track $DET
 wait_subscribed response_times

@@ -188,7 +188,7 @@ int main(int argc, char **argv) {
                                               "{\"threshold\":0}",
                                               "{\"window\":1}",
                                               "{\"bogus\":1}",
-                                              "{\"algo\":\"knn\"}",
+                                              "{\"algo\":\"lstm\"}",
                                               "{\"series\":\"bad name\",\"threshold\":3}",
                                               "{}",
                                               "{\"threshold\":\"3\"}",
