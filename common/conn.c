@@ -672,19 +672,20 @@ struct conn_call {
     struct conn *c;
     conn_reply_fn *cb;
     void *arg;
+    int optional;  /* refusals go to cb instead of stopping the connection */
     char name[16]; /* the command, for the log line of an ACL refusal */
 };
 
 static void conn_command_cb(redisAsyncContext *ac, void *reply, void *privdata) {
     struct conn_call *call = privdata;
     call->c->pending--;
-    if (!conn_refused(call->c, ac, reply, call->name) && call->cb)
+    if ((call->optional || !conn_refused(call->c, ac, reply, call->name)) && call->cb)
         call->cb(call->c, reply, call->arg);
     xfree(call);
 }
 
-int conn_command(struct conn *c, conn_reply_fn *cb, void *arg, int argc, const char **argv,
-                 const size_t *argvlen) {
+static int conn_send(struct conn *c, conn_reply_fn *cb, void *arg, int optional, int argc,
+                     const char **argv, const size_t *argvlen) {
     struct conn_call *call;
     if (c->state != CONN_UP)
         return -1;
@@ -692,6 +693,7 @@ int conn_command(struct conn *c, conn_reply_fn *cb, void *arg, int argc, const c
     call->c = c;
     call->cb = cb;
     call->arg = arg;
+    call->optional = optional;
     snprintf(call->name, sizeof call->name, "%.*s",
              (int)strnlen(argv[0], argvlen ? argvlen[0] : sizeof call->name - 1), argv[0]);
     if (redisAsyncCommandArgv(c->ac, conn_command_cb, call, argc, argv, argvlen) != REDIS_OK) {
@@ -700,4 +702,14 @@ int conn_command(struct conn *c, conn_reply_fn *cb, void *arg, int argc, const c
     }
     c->pending++;
     return 0;
+}
+
+int conn_command(struct conn *c, conn_reply_fn *cb, void *arg, int argc, const char **argv,
+                 const size_t *argvlen) {
+    return conn_send(c, cb, arg, 0, argc, argv, argvlen);
+}
+
+int conn_command_optional(struct conn *c, conn_reply_fn *cb, void *arg, int argc,
+                          const char **argv, const size_t *argvlen) {
+    return conn_send(c, cb, arg, 1, argc, argv, argvlen);
 }

@@ -70,4 +70,8 @@ typedef void conn_reply_fn(struct conn *c, void *reply, void *arg);
  * does not reach cb; so does one to PUBLISH. Returns 0, or -1 if not ready. */
 int conn_command(struct conn *c, conn_reply_fn *cb, void *arg, int argc, const char **argv,
                  const size_t *argvlen);
+/* The same for a command the program can do without: every error reply, a refusal included,
+ * goes to cb, and the connection carries on. */
+int conn_command_optional(struct conn *c, conn_reply_fn *cb, void *arg, int argc,
+                          const char **argv, const size_t *argvlen);
 #endif

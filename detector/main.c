@@ -44,7 +44,7 @@
 #include "xalloc.h"
 
 #define PROG "blip-detector"
-#define DET_SHED_AT_DEFAULT 262144 /* --shed-at default: 256 KiB unread (reads are 128 KiB) */
+#define DET_SHED_AT_DEFAULT 4194304 /* --shed-at default: 4 MiB held in Redis (its limit: 32 MiB) */
 #define DET_SHED_CHECK_EVERY 256   /* messages between backlog measurements */
 #define DET_SHED_CHECK_MS 5        /* while shedding, also this often (the flood may have ended) */
 #define DET_STOP_GRACE_S 3        /* wait this long for publishes in flight when stopping */
@@ -169,7 +169,11 @@ struct det {
     int subscribed;           /* the input subscription is confirmed */
     long long sub_client_id;  /* the subscriber's CLIENT ID, -1 unknown */
     int64_t omem;             /* its output buffer in Redis, bytes; -1 unknown */
-    int omem_unsupported;     /* CLIENT LIST ID refused (Redis < 6.2): stop asking */
+    uint64_t omem_ms;         /* monotonic ms of that answer */
+    int omem_supported;       /* Redis has answered CLIENT LIST ID with a figure */
+    int omem_unsupported;     /* CLIENT ID or CLIENT LIST ID refused (ACL, Redis < 6.2) */
+    int omem_asking;          /* a CLIENT LIST ID is in flight */
+    uint64_t omem_asked_ms;   /* when the last one was sent */
     struct event *probe;
     /* history */
     struct det_stream streams[FIGURES_STREAM_COUNT];
@@ -274,9 +278,9 @@ static const struct cfg_opt det_opts[] = {
     {"stats-interval", CFG_DOUBLE, O(stats_interval), "BLIP_STATS_INTERVAL", "SECONDS",
      "seconds between stats lines, 0 = none (default 10)", 0, 86400, NULL, NULL},
     {"shed-at", CFG_INT, O(shed_at), "BLIP_SHED_AT", "BYTES",
-     "when this many unread bytes (or half the socket's receive buffer, if less) have not "
-     "drained for 25 ms, read without scoring (counted as shed) until under 1/8 of it for 20 ms, "
-     "so Redis never drops the detector; 0 = never (default 262144)",
+     "when Redis holds this many bytes for the subscription (CLIENT LIST ID), read without "
+     "scoring (counted as shed) until it holds none, so Redis never drops the detector; without "
+     "CLIENT, when half the socket's receive buffer waits unread; 0 = never (default 4194304)",
      0, 1e12, NULL, NULL},
     {"exit-after", CFG_INT, O(exit_after), "BLIP_EXIT_AFTER", "N",
      "stop as on SIGTERM once N messages have been read, scored or malformed (default 0 = never)",
@@ -541,27 +545,44 @@ static void det_exit_after(struct det *d) {
     }
 }
 
+static void det_ask_omem(struct det *d);
+
 /* Overload (shed.h): every DET_SHED_CHECK_EVERY messages the unread bytes on the subscription
- * and the socket's receive buffer are measured (two system calls among hundreds of points); a
- * detector that has stayed behind sheds, reading without scoring (each point counted as shed),
- * until it has caught up, so Redis never closes its subscription and every point is accounted
- * for. While shedding it also measures every DET_SHED_CHECK_MS, so that once a flood is over
- * the next few points are scored, not the next few hundred shed. */
+ * and the socket's receive buffer are measured (two system calls among hundreds of points), and
+ * while they press Redis is asked what it holds for the subscriber; a detector that is behind
+ * sheds, reading without scoring (each point counted as shed), until it has caught up, so Redis
+ * never closes its subscription and every point is accounted for. While shedding it also
+ * measures every DET_SHED_CHECK_MS, so that once a flood is over the next few points are
+ * scored, not the next few hundred shed. */
 static void det_check_backlog(struct det *d, int fd) {
     int waiting = 0, rcvbuf = 0;
     socklen_t len = sizeof rcvbuf;
-    uint64_t now = clock_mono_ms();
+    struct shed_obs o;
     d->shed_checks = 0;
-    d->shed_check_ms = now;
+    d->shed_check_ms = clock_mono_ms();
     if (fd < 0 || ioctl(fd, FIONREAD, &waiting) != 0)
         return;
     if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &len) != 0)
         rcvbuf = 0;
-    switch (shed_update(&d->shed_state, waiting, rcvbuf, now, NULL)) {
+    o.waiting = waiting;
+    o.rcvbuf = rcvbuf;
+    o.redis_known = d->omem_supported && !d->omem_unsupported && d->sub_client_id >= 0 &&
+                    conn_is_ready(d->pub);
+    o.redis = d->omem;
+    o.redis_ms = d->omem_ms;
+    o.now_ms = d->shed_check_ms;
+    if (shed_wants_redis(&d->shed_state, &o) && o.now_ms - d->omem_asked_ms >= SHED_PROBE_MS)
+        det_ask_omem(d);
+    switch (shed_update(&d->shed_state, &o)) {
     case SHED_START:
-        log_warn("falling behind: %d bytes unread for over %d ms; reading without scoring "
-                 "(shedding) until they drop below %ld",
-                 waiting, SHED_SUSTAIN_MS, d->shed_state.resume);
+        if (o.redis_known)
+            log_warn("falling behind: Redis holds %lld bytes for the subscription; reading "
+                     "without scoring (shedding) until it holds none",
+                     (long long)o.redis);
+        else
+            log_warn("falling behind: %d bytes unread; reading without scoring (shedding) "
+                     "until under %ld for %d ms",
+                     waiting, shed_socket_limit(&d->shed_state, rcvbuf) / 8, SHED_DRAIN_MS);
         break;
     case SHED_STOP:
         log_warn("caught up: scoring again (%llu points shed so far)",
@@ -719,45 +740,70 @@ static void det_load_config(struct conn *c, void *r, void *arg) {
 
 /* ---- how far behind the subscriber is: its output buffer in Redis ---- */
 
-static void det_client_id_cb(struct conn *c, void *r, void *arg) {
-    struct det *d = arg;
-    const redisReply *reply = r;
-    (void)c;
-    if (reply && reply->type == REDIS_REPLY_INTEGER)
-        d->sub_client_id = reply->integer;
+static void det_omem_refused(struct det *d, const char *what, const char *why) {
+    if (!d->omem_unsupported)
+        log_info("Redis refuses %s (%s): the subscriber's backlog in Redis is not known; "
+                 "overload is judged from its socket alone",
+                 what, why);
+    d->omem_unsupported = 1;
+    d->omem = -1;
 }
 
 static void det_probe_cb(struct conn *c, void *r, void *arg) {
     struct det *d = arg;
     const redisReply *reply = r;
+    int64_t v;
     (void)c;
+    d->omem_asking = 0;
     if (!reply)
         return;
     if (reply->type == REDIS_REPLY_ERROR) {
-        log_info("Redis does not answer CLIENT LIST ID (%s); the subscriber's output buffer "
-                 "will not be reported",
-                 reply->str);
-        d->omem_unsupported = 1;
-        d->omem = -1;
+        det_omem_refused(d, "CLIENT LIST ID", reply->str);
         return;
     }
-    if (reply->type == REDIS_REPLY_STRING || reply->type == REDIS_REPLY_STATUS)
-        d->omem = api_client_field(reply->str, reply->len, "omem");
+    if (reply->type != REDIS_REPLY_STRING && reply->type != REDIS_REPLY_STATUS)
+        return;
+    v = api_client_field(reply->str, reply->len, "omem");
+    if (v < 0)
+        return; /* no such client: the subscriber has just reconnected */
+    d->omem = v;
+    d->omem_ms = clock_mono_ms();
+    d->omem_supported = 1;
 }
 
-/* Asks Redis, on the publishing connection, for the subscriber's line of CLIENT LIST. */
-static void det_probe_timer_cb(evutil_socket_t fd, short what, void *arg) {
-    struct det *d = arg;
+/* Asks Redis, on the publishing connection, for the subscriber's line of CLIENT LIST: its
+ * backlog there. One question at a time. */
+static void det_ask_omem(struct det *d) {
     char id[24];
     const char *argv[4] = {"CLIENT", "LIST", "ID", id};
     size_t lens[4] = {6, 4, 2, 0};
-    (void)fd;
-    (void)what;
-    if (d->omem_unsupported || d->sub_client_id < 0 || !conn_is_ready(d->pub) ||
-        conn_pending(d->pub) >= (size_t)d->conf.max_pending)
+    if (d->omem_unsupported || d->omem_asking || d->sub_client_id < 0 ||
+        !conn_is_ready(d->pub) || conn_pending(d->pub) >= (size_t)d->conf.max_pending)
         return;
     lens[3] = (size_t)snprintf(id, sizeof id, "%lld", d->sub_client_id);
-    conn_command(d->pub, det_probe_cb, d, 4, argv, lens);
+    if (conn_command_optional(d->pub, det_probe_cb, d, 4, argv, lens) == 0) {
+        d->omem_asking = 1;
+        d->omem_asked_ms = clock_mono_ms();
+    }
+}
+
+static void det_client_id_cb(struct conn *c, void *r, void *arg) {
+    struct det *d = arg;
+    const redisReply *reply = r;
+    (void)c;
+    if (reply && reply->type == REDIS_REPLY_ERROR) {
+        det_omem_refused(d, "CLIENT ID", reply->str);
+    } else if (reply && reply->type == REDIS_REPLY_INTEGER) {
+        d->sub_client_id = reply->integer;
+        det_ask_omem(d); /* learns early whether Redis will tell */
+    }
+}
+
+/* --http: the backlog for /metrics and /health every DET_LAG_PROBE_S. */
+static void det_probe_timer_cb(evutil_socket_t fd, short what, void *arg) {
+    (void)fd;
+    (void)what;
+    det_ask_omem(arg);
 }
 
 /* ---- connections, stats, stopping ---- */
@@ -770,16 +816,19 @@ static void det_conn_event(struct conn *c, enum conn_event ev, const char *detai
     switch (ev) {
     case CONN_READY:
         if (c == d->sub) {
-            if (d->httpd) {
+            if ((d->httpd || d->conf.shed_at > 0) && !d->omem_unsupported) {
                 /* answered before SUBSCRIBE switches the connection to pub/sub */
                 argv[0] = "CLIENT";
                 argv[1] = "ID";
                 lens[0] = 6;
                 lens[1] = 2;
-                conn_command(c, det_client_id_cb, d, 2, argv, lens);
+                conn_command_optional(c, det_client_id_cb, d, 2, argv, lens);
             }
             det_subscribe(d);
-        } else if (!d->config_loaded) {
+        } else {
+            det_ask_omem(d);
+        }
+        if (c == d->pub && !d->config_loaded) {
             if (d->conf.no_persist) {
                 d->config_loaded = 1;
                 det_subscribe(d);
@@ -1284,6 +1333,8 @@ static int det_live(struct det *d) {
                  codec_severity_name((enum severity)s));
     snprintf(d->reply_channel, sizeof d->reply_channel, "%s:reply", d->conf.control);
     shed_init(&d->shed_state, d->conf.shed_at);
+    d->sub_client_id = -1;
+    d->omem = -1;
     signal(SIGPIPE, SIG_IGN);
     d->base = event_base_new();
     if (!d->base) {

@@ -15,9 +15,9 @@ D="$BLIP_BIN/blip-detector"
 URL="redis://blip:@127.0.0.1:$REDIS_PORT" # the user name only: the password comes from elsewhere
 
 # The minimal permissions (README, "Access control"): the channels blip uses, the settings hash,
-# the two history streams, and the six commands it sends.
+# the two history streams, and the eight commands it sends.
 CHANNELS=('&response_times' '&anomalies' '&anomalies:*' '&episodes' '&blip:control' '&blip:control:reply')
-COMMANDS=(-@all +ping +publish +subscribe +hgetall +hset +xadd)
+COMMANDS=(-@all +ping +publish +subscribe +hgetall +hset +xadd '+client|id' '+client|list')
 KEYS=('~blip:config' '~blip:anomalies' '~blip:episodes')
 adduser() { # name password channels... : an ACL user with the minimal commands and the key
     local name=$1 pw=$2
@@ -66,6 +66,20 @@ check "ps shows the URL password masked: $args" lacks "$BLIP_PW" "$args"
 check "ps shows the URL with asterisks" grep -qF 'redis://blip:***' <<<"$args"
 stop_pid $DET2
 check_eq "detector exits 0" 0 "$STOP_RC"
+
+# without CLIENT the detector still runs: it says once that it judges overload from its socket
+rcli acl setuser noclient reset on '>pw-noclient' resetchannels "${CHANNELS[@]}" resetkeys \
+    "${KEYS[@]}" -@all +ping +publish +subscribe +hgetall +hset +xadd >/dev/null
+REDIS_PASSWORD=pw-noclient "$D" --redis "redis://noclient:@127.0.0.1:$REDIS_PORT" \
+    --stats-interval 0 2>"$WORK/noclient.log" &
+NOCLIENT=$!
+track $NOCLIENT
+check "without +client the detector says it judges overload from its socket" \
+    wait_for 10 grep -q 'Redis refuses CLIENT ID (NOPERM.*judged from its socket alone' "$WORK/noclient.log"
+check "without +client the detector stays subscribed" wait_for 10 grep -q 'subscribed to "blip:control"' "$WORK/noclient.log"
+stop_pid $NOCLIENT
+check_eq "without +client the detector exits 0 on SIGTERM" 0 "$STOP_RC"
+check_eq "without +client: no error line" 0 "$(count_lines ' error: ' "$WORK/noclient.log")"
 
 # ---- fails clearly without it ----
 # expect_fatal NAME REASON command...: exit 1 within 10 s, exactly one error line naming REASON,
