@@ -6,8 +6,8 @@
 # when it is built, otherwise the detector's anomaly lines. Ctrl-C stops everything.
 # BLIP_RUN_SECONDS=N stops after N seconds. Generator/detector flags: GENERATOR_ARGS (default: a
 # livelier demo mix, twice the original's spikes, three times as large) and DETECTOR_ARGS (default:
-# a 50-point warm-up and a 50-point cooldown), so that anomalies show within seconds; set them to
-# "" for plain defaults.
+# resid, the best spike detector on the generator's stream, with a 50-point warm-up and cooldown),
+# so that anomalies show within seconds; set them to "" for plain defaults.
 set -u
 BIN=${BIN:-bin}
 REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
@@ -58,7 +58,7 @@ if ! redis_ok; then
 fi
 
 GENERATOR_ARGS=${GENERATOR_ARGS-"--spike-prob 0.02 --spike-scale 30"}
-DETECTOR_ARGS=${DETECTOR_ARGS-"--warmup 50 --cooldown 50"}
+DETECTOR_ARGS=${DETECTOR_ARGS-"--algo resid --warmup 50 --cooldown 50"}
 # shellcheck disable=SC2086
 "$BIN/blip-generator" $GENERATOR_ARGS 2>"$RUN_DIR/generator.log" &
 pids="$pids $!"
