@@ -17,7 +17,7 @@
                            * must change by a visible amount to score */
 #define KNN_TAIL_Q 0.9    /* spread when MAD is 0: this quantile of |x - median| ... */
 #define KNN_TAIL_Z 1.6449 /* ... divided by the same quantile of |N(0, 1)| */
-#define KNN_BLOCK 16      /* values per block in the k-th smallest search (4 vectors of 4) */
+#define KNN_BLOCK 16      /* values per block in the k-th smallest search (8 vectors of 2) */
 
 int knn_init(struct knn *k, size_t len, size_t memory, size_t window) {
     memset(k, 0, sizeof *k);
@@ -119,27 +119,30 @@ static void knn_grow_d(struct knn *k, const double *x) {
     knn_exact(k, x);
 }
 
-/* Four doubles at a time: GCC and Clang lower these vector types to the machine's SIMD (SSE2 on
- * x86-64, NEON on arm64) or to scalar code. knn_v4u reads and writes lanes at any 8-byte
- * alignment, and may alias plain doubles. */
-typedef double knn_v4 __attribute__((vector_size(4 * sizeof(double))));
-typedef double knn_v4u __attribute__((vector_size(4 * sizeof(double)), aligned(8), may_alias));
-typedef long long knn_m4 __attribute__((vector_size(4 * sizeof(long long))));
+/* Two doubles at a time: the width SSE2 (every x86-64) and NEON (arm64) have natively, so GCC
+ * and Clang lower these vector types, comparisons included, to single instructions; wider types
+ * would fall back to scalar compares and branches on machines without AVX. knn_v2u reads and
+ * writes lanes at any 8-byte alignment, and may alias plain doubles. */
+typedef double knn_v2 __attribute__((vector_size(2 * sizeof(double))));
+typedef double knn_v2u __attribute__((vector_size(2 * sizeof(double)), aligned(8), may_alias));
+typedef long long knn_m2 __attribute__((vector_size(2 * sizeof(long long))));
 
-/* Lane-wise minimum, branch-free: a compare mask selects the bits of a or of b. (A macro: a
- * function taking 32-byte vectors by value would depend on the AVX calling convention.) */
-#define KNN_MIN4(a, b) ((knn_v4)((((a) < (b)) & (knn_m4)(a)) | (~((a) < (b)) & (knn_m4)(b))))
+/* Lane-wise minimum, branch-free: a compare mask selects the bits of a or of b. */
+static inline knn_v2 knn_min2(knn_v2 a, knn_v2 b) {
+    knn_m2 lt = a < b;
+    return (knn_v2)((lt & (knn_m2)a) | (~lt & (knn_m2)b));
+}
 
 /* The steady-state update as one forward pass: walking from the largest lag down makes both
  * value windows ascend in memory. */
 static void knn_slide_all(double *restrict d, const double *restrict older_in,
                           const double *restrict older_out, double in, double out, size_t M) {
-    const knn_v4 vin = {in, in, in, in}, vout = {out, out, out, out};
+    const knn_v2 vin = {in, in}, vout = {out, out};
     size_t i = 0;
-    for (; i + 4 <= M; i += 4) {
-        knn_v4 a = vin - *(const knn_v4u *)(older_in + i);
-        knn_v4 b = vout - *(const knn_v4u *)(older_out + i);
-        *(knn_v4u *)(d + i) += a * a - b * b;
+    for (; i + 2 <= M; i += 2) {
+        knn_v2 a = vin - *(const knn_v2u *)(older_in + i);
+        knn_v2 b = vout - *(const knn_v2u *)(older_out + i);
+        *(knn_v2u *)(d + i) += a * a - b * b;
     }
     for (; i < M; i++) {
         double a = in - older_in[i];
@@ -170,7 +173,7 @@ static void knn_slide(struct knn *k, const double *x) {
 }
 
 /* Inserts v into the sorted best[0..*n) of at most KNN_K values. */
-static void knn_keep(double *best, size_t *n, double v) {
+static inline void knn_keep(double *best, size_t *n, double v) {
     size_t at;
     if (*n == KNN_K && v >= best[KNN_K - 1])
         return;
@@ -195,12 +198,10 @@ static double knn_kth(const double *d, size_t n) {
         size_t start = b * KNN_BLOCK, end = start + KNN_BLOCK < n ? start + KNN_BLOCK : n;
         double m;
         if (end - start == KNN_BLOCK) {
-            const knn_v4u *v = (const knn_v4u *)(d + start);
-            knn_v4 v0 = v[0], v1 = v[1], v2 = v[2], v3 = v[3];
-            knn_v4 p01 = KNN_MIN4(v0, v1), p23 = KNN_MIN4(v2, v3);
-            knn_v4 q = KNN_MIN4(p01, p23);
-            double m01 = q[0] < q[1] ? q[0] : q[1], m23 = q[2] < q[3] ? q[2] : q[3];
-            m = m01 < m23 ? m01 : m23;
+            const knn_v2u *v = (const knn_v2u *)(d + start);
+            knn_v2 q = knn_min2(knn_min2(knn_min2(v[0], v[1]), knn_min2(v[2], v[3])),
+                                knn_min2(knn_min2(v[4], v[5]), knn_min2(v[6], v[7])));
+            m = q[0] < q[1] ? q[0] : q[1];
         } else {
             m = d[start];
             for (size_t j = start + 1; j < end; j++)
