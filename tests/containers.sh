@@ -393,10 +393,16 @@ ok "compose up -d starts redis, generator and detector (project $PROJECT, redis 
 check_eq "redis is healthy (healthcheck: redis-cli ping)" healthy "$(inspect redis '{{.State.Health.Status}}')"
 check_eq "redis is published on 127.0.0.1 only" "127.0.0.1:$PORT" \
     "$(inspect redis '{{range (index .NetworkSettings.Ports "6379/tcp")}}{{.HostIp}}:{{.HostPort}} {{end}}' | xargs)"
-check "detector becomes healthy (HEALTHCHECK: blip-detector --probe asks its /health)" \
-    wait_for 60 health_is detector healthy
-check "generator becomes healthy (HEALTHCHECK: blip-generator --probe asks its /health)" \
-    wait_for 60 health_is generator healthy
+# healthy SERVICE: its HEALTHCHECK passes within 60 s; if not, what the probes said
+healthy() {
+    wait_for 60 health_is "$1" healthy && return 0
+    note "$1 health: $(inspect "$1" '{{.State.Health.Status}}'; inspect "$1" \
+        '{{range .State.Health.Log}}[exit {{.ExitCode}}: {{.Output}}] {{end}}' | tr '\n' ' ' | cut -c1-600)"
+    note "$1 log: $(docker logs "$(cid "$1")" 2>&1 | tail -n 5 | tr '\n' '|' | cut -c1-600)"
+    return 1
+}
+check "detector becomes healthy (HEALTHCHECK: blip-detector --probe asks its /health)" healthy detector
+check "generator becomes healthy (HEALTHCHECK: blip-generator --probe asks its /health)" healthy generator
 check "detector and generator run with init as PID 1 (SIGTERM reaches the program)" \
     sh -c "[ \"$(inspect detector '{{.HostConfig.Init}}')\" = true ] && [ \"$(inspect generator '{{.HostConfig.Init}}')\" = true ]"
 
