@@ -397,15 +397,22 @@ check_eq "redis is published on 127.0.0.1 only" "127.0.0.1:$PORT" \
 # exec into a container (the exec'd process does not see the container's files), so no
 # HEALTHCHECK can run there: then the same probe runs from a container of the same image in the
 # service's network namespace, and says whether the program's /health answers healthy.
+exec_refused() { inspect "$1" '{{range .State.Health.Log}}{{.Output}}{{end}}' | grep -q 'OCI runtime exec failed'; }
+health_settled() { health_is "$1" healthy || exec_refused "$1"; }
+probe_beside() { # SERVICE IMAGE: the image's --probe, run in SERVICE's network namespace
+    docker run --rm --network "container:$(cid "$1")" "$2" --probe 127.0.0.1:8080 >"$WORK/probe.$1" 2>&1
+}
 healthy() {
-    wait_for 60 health_is "$1" healthy && return 0
+    wait_for 60 health_settled "$1"
+    health_is "$1" healthy && return 0
     probes=$(inspect "$1" '{{range .State.Health.Log}}[exit {{.ExitCode}}: {{.Output}}] {{end}}' |
         tr '\n' ' ')
     if grep -q 'OCI runtime exec failed' <<<"$probes"; then
         note "$1: this engine cannot exec into containers (${probes:0:200}...), so no HEALTHCHECK runs here; the same probe from a container in $1's network namespace:"
-        docker run --rm --network "container:$(cid "$1")" "$2" --probe 127.0.0.1:8080 2>&1 |
-            sed 's/^/#   /'
-        return "${PIPESTATUS[0]}"
+        wait_for 30 probe_beside "$1" "$2"
+        rc=$?
+        sed 's/^/#   /' "$WORK/probe.$1"
+        return $rc
     fi
     note "$1 health: $(inspect "$1" '{{.State.Health.Status}}') ${probes:0:600}"
     note "$1 log: $(docker logs "$(cid "$1")" 2>&1 | tail -n 5 | tr '\n' '|' | cut -c1-600)"
