@@ -9,10 +9,15 @@
 int ost_init(struct ost *t, size_t cap) {
     if (cap == 0 || cap > (size_t)INT32_MAX - 1)
         return -1;
-    t->alloc = cap <= OST_SMALL || cap < OST_ALLOC_MIN ? cap : OST_ALLOC_MIN;
-    t->n = xcalloc(t->alloc + 1, sizeof *t->n);
+    t->alloc = cap < OST_ALLOC_MIN ? cap : OST_ALLOC_MIN;
     t->cap = cap;
     t->small = cap <= OST_SMALL;
+    t->n = NULL;
+    t->keys = NULL;
+    if (t->small)
+        t->keys = xcalloc(t->alloc, sizeof *t->keys);
+    else
+        t->n = xcalloc(t->alloc + 1, sizeof *t->n);
     t->prio_state = 0x2545f4914f6cdd1dULL;
     ost_reset(t);
     return 0;
@@ -20,15 +25,21 @@ int ost_init(struct ost *t, size_t cap) {
 
 void ost_clear(struct ost *t) {
     xfree(t->n);
+    xfree(t->keys);
     t->n = NULL;
+    t->keys = NULL;
     t->cap = t->alloc = 0;
     t->root = 0;
     t->free_head = 0;
+    t->small_len = 0;
 }
 
 void ost_reset(struct ost *t) {
     t->small_len = 0;
     t->root = 0;
+    t->free_head = 0;
+    if (t->small)
+        return;
     t->n[0].size = 0;
     t->n[0].l = t->n[0].r = 0;
     for (size_t i = 1; i <= t->alloc; i++)
@@ -41,11 +52,9 @@ void ost_reset(struct ost *t) {
 static void ost_grow(struct ost *t) {
     size_t grown = t->alloc * 2 < t->cap ? t->alloc * 2 : t->cap;
     t->n = xrealloc(t->n, (grown + 1) * sizeof *t->n);
-    for (size_t i = t->alloc + 1; i <= grown; i++) {
+    memset(&t->n[t->alloc + 1], 0, (grown - t->alloc) * sizeof *t->n);
+    for (size_t i = t->alloc + 1; i <= grown; i++)
         t->n[i].l = i < grown ? (int32_t)(i + 1) : 0;
-        t->n[i].r = 0;
-        t->n[i].size = 0;
-    }
     t->free_head = (int32_t)(t->alloc + 1);
     t->alloc = grown;
 }
@@ -123,12 +132,12 @@ static int32_t ost_erase_at(struct ost *t, int32_t i, double x, int32_t *gone) {
     return i;
 }
 
-/* Small sets are a sorted array (the keys of n[1..size]): fewer touches than a tree. */
+/* Small sets are a sorted array: keys[0..small_len). The first index whose key is not below x. */
 static size_t ost_small_lower(const struct ost *t, double x) {
     size_t lo = 0, hi = t->small_len;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (t->n[mid + 1].key < x)
+        if (t->keys[mid] < x)
             lo = mid + 1;
         else
             hi = mid;
@@ -136,21 +145,28 @@ static size_t ost_small_lower(const struct ost *t, double x) {
     return lo;
 }
 
+static int ost_small_insert(struct ost *t, double x) {
+    size_t at;
+    if (t->small_len >= t->cap)
+        return -1;
+    if (t->small_len == t->alloc) {
+        t->alloc = t->alloc * 2 < t->cap ? t->alloc * 2 : t->cap;
+        t->keys = xrealloc(t->keys, t->alloc * sizeof *t->keys);
+    }
+    at = ost_small_lower(t, x);
+    memmove(&t->keys[at + 1], &t->keys[at], (t->small_len - at) * sizeof *t->keys);
+    t->keys[at] = x;
+    t->small_len++;
+    return 0;
+}
+
 int ost_insert(struct ost *t, double x) {
     int32_t i;
-    if (!t->small && !t->free_head && t->alloc < t->cap)
+    if (t->small)
+        return ost_small_insert(t, x);
+    if (!t->free_head && t->alloc < t->cap)
         ost_grow(t);
     i = t->free_head;
-    if (t->small) {
-        size_t at;
-        if (t->small_len >= t->cap)
-            return -1;
-        at = ost_small_lower(t, x);
-        memmove(&t->n[at + 2], &t->n[at + 1], (t->small_len - at) * sizeof t->n[0]);
-        t->n[at + 1].key = x;
-        t->small_len++;
-        return 0;
-    }
     if (!i)
         return -1;
     t->free_head = t->n[i].l;
@@ -166,9 +182,9 @@ int ost_erase(struct ost *t, double x) {
     int32_t gone = 0;
     if (t->small) {
         size_t at = ost_small_lower(t, x);
-        if (at >= t->small_len || t->n[at + 1].key != x)
+        if (at >= t->small_len || t->keys[at] != x)
             return -1;
-        memmove(&t->n[at + 1], &t->n[at + 2], (t->small_len - at - 1) * sizeof t->n[0]);
+        memmove(&t->keys[at], &t->keys[at + 1], (t->small_len - at - 1) * sizeof *t->keys);
         t->small_len--;
         return 0;
     }
@@ -185,7 +201,7 @@ int ost_erase(struct ost *t, double x) {
 double ost_select(const struct ost *t, size_t k) {
     int32_t i = t->root;
     if (t->small)
-        return k < t->small_len ? t->n[k + 1].key : 0;
+        return k < t->small_len ? t->keys[k] : 0;
     while (i) {
         size_t left = t->n[t->n[i].l].size;
         if (k < left) {

@@ -1,7 +1,8 @@
-/* ost.h - an order-statistic multiset of doubles (a treap with subtree sizes) over a fixed node
- * pool: insert, erase one copy, k-th smallest and rank, each O(log n) expected (up to OST_SMALL
- * keys a sorted array, O(1) selection and O(n) updates that are cheaper at that size). The rolling
- * median and MAD of the mad detector stand on it. Priorities come from a seeded counter, so the
+/* ost.h - an order-statistic multiset of doubles: insert, erase one copy, k-th smallest and rank.
+ * Up to OST_SMALL keys it is a sorted array: O(1) selection and rank by bisection, and updates
+ * that move O(n) contiguous doubles, which at that size cost less than a tree's scattered
+ * touches. Above it, a treap with subtree sizes over a node pool: each operation O(log n)
+ * expected. The rolling median and MAD of the detectors stand on it. Priorities come from a seeded counter, so the
  * shape, and the cost, is the same on every run.
  * Pure: no I/O; allocates in ost_init() and as the pool grows in ost_insert(). */
 #ifndef BLIP_OST_H
@@ -16,13 +17,14 @@ struct ost_node {
     int32_t l, r;    /* children, 0 = none (node 0 is the sentinel) */
 };
 
-#define OST_SMALL 64 /* up to this capacity the set is a sorted array (n[1..small_len].key) */
+#define OST_SMALL 4096 /* up to this capacity the set is a sorted array (keys[0..small_len)) */
 
-#define OST_ALLOC_MIN 64 /* tree-mode nodes allocated first; the pool doubles up to cap */
+#define OST_ALLOC_MIN 64 /* keys or tree nodes allocated first; doubled up to cap as needed */
 
 struct ost {
-    struct ost_node *n; /* alloc + 1 nodes, owned; n[0] is the empty sentinel */
-    size_t alloc;       /* nodes allocated, <= cap */
+    struct ost_node *n; /* tree mode: alloc + 1 nodes, owned; n[0] is the empty sentinel */
+    double *keys;       /* sorted-array mode: alloc keys, owned */
+    size_t alloc;       /* nodes or keys allocated, <= cap */
     int small;          /* cap <= OST_SMALL: sorted-array mode */
     size_t small_len;   /* keys held in sorted-array mode */
     size_t cap;         /* most keys held */

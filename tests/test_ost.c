@@ -15,8 +15,8 @@
 #include "ost.h"
 #include "rng.h"
 
-#define OST_TEST_OPS 10000    /* random operations against the reference */
-#define OST_TEST_CAP 300      /* largest pool of the random runs: small enough to fill up */
+#define OST_TEST_OPS 60000    /* random operations against the reference: enough to fill */
+#define OST_TEST_CAP (OST_SMALL + 300) /* largest pool of the random runs */
 #define OST_TEST_KEYS 120     /* distinct keys drawn: plenty of duplicates */
 #define OST_TEST_CHECK 250    /* full select/invariant sweep every this many operations */
 
@@ -92,8 +92,9 @@ static void ost_check(const struct ost *t) {
     if (t->small) {
         assert_true(t->small_len <= t->cap);
         assert_int_equal(ost_size(t), t->small_len);
-        for (size_t i = 2; i <= t->small_len; i++)
-            assert_true(t->n[i - 1].key <= t->n[i].key);
+        assert_true(t->small_len <= t->alloc && t->alloc <= t->cap);
+        for (size_t i = 1; i < t->small_len; i++)
+            assert_true(t->keys[i - 1] <= t->keys[i]);
         return;
     }
     in_tree = ost_check_subtree(t, t->root, -INFINITY, INFINITY);
@@ -335,30 +336,35 @@ static void ost_same_shape(size_t cap) {
     assert_int_equal(a.root, b.root);
     assert_int_equal(a.free_head, b.free_head);
     assert_int_equal(a.alloc, b.alloc);
-    assert_memory_equal(a.n, b.n, (a.alloc + 1) * sizeof a.n[0]);
+    assert_int_equal(a.small_len, b.small_len);
+    if (a.small)
+        assert_memory_equal(a.keys, b.keys, a.small_len * sizeof a.keys[0]);
+    else
+        assert_memory_equal(a.n, b.n, (a.alloc + 1) * sizeof a.n[0]);
     ost_clear(&a);
     ost_clear(&b);
 }
 OST_BOTH(ost_same_shape, 40)
 
-/* A treap's pool starts at OST_ALLOC_MIN nodes and doubles as keys arrive, up to cap; reset
- * keeps what was allocated. */
-static void test_ost_pool_grows(void **state) {
-    static const size_t cap = 1000, steps[] = {64, 128, 256, 512, 1000};
+/* The keys (sorted array) or nodes (treap) start at OST_ALLOC_MIN and double as keys arrive, up
+ * to cap; reset keeps what was allocated. */
+static void ost_pool_grows(size_t cap) {
     struct ost t;
-    size_t held = 0;
-    (void)state;
+    size_t held = 0, step = OST_ALLOC_MIN;
 
     assert_int_equal(ost_init(&t, cap), 0);
     assert_int_equal(t.alloc, OST_ALLOC_MIN);
-    for (size_t s = 0; s < sizeof steps / sizeof steps[0]; s++) {
-        for (; held < steps[s]; held++)
+    for (;;) {
+        for (; held < step; held++) /* 7919 is prime and divides no cap here: distinct keys */
             assert_int_equal(ost_insert(&t, (double)(held * 7919 % cap)), 0);
-        assert_int_equal(t.alloc, steps[s]); /* full, not grown yet */
+        assert_int_equal(t.alloc, step); /* full, not grown yet */
         ost_check(&t);
+        if (step == cap)
+            break;
+        step = step * 2 < cap ? step * 2 : cap;
     }
     assert_int_equal(ost_insert(&t, 0.5), -1);
-    for (size_t k = 0; k < cap; k++) /* 7919 is prime: every key 0..999 once */
+    for (size_t k = 0; k < cap; k++) /* every key 0..cap-1 once */
         assert_double_near(ost_select(&t, k), (double)k, 0);
     ost_reset(&t);
     assert_int_equal(t.alloc, cap);
@@ -367,6 +373,7 @@ static void test_ost_pool_grows(void **state) {
     ost_clear(&t);
     assert_int_equal(t.alloc, 0);
 }
+OST_BOTH(ost_pool_grows, 1000)
 
 static void test_ost_init_bounds(void **state) {
     struct ost t;
@@ -384,6 +391,7 @@ static void test_ost_init_bounds(void **state) {
     assert_int_equal(ost_size(&t), 0);
     ost_clear(&t);
     assert_null(t.n);
+    assert_null(t.keys);
     assert_int_equal(t.cap, 0);
     ost_clear(&t); /* twice is safe */
 }
