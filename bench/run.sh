@@ -128,7 +128,10 @@ port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 start_redis() {
     PORT=""
     for _ in $(seq 20); do
-        p=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 30000))
+        # under the kernel's ephemeral range, where outgoing connections take their ports
+        hi=$(($(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768) - 1))
+        [ "$hi" -gt 11000 ] || hi=32767
+        p=$((10000 + $(od -An -N2 -tu2 /dev/urandom) % (hi - 10000 + 1)))
         if port_free "$p"; then PORT=$p; break; fi
     done
     [ -n "$PORT" ] || { echo "no free port" >&2; exit 1; }

@@ -320,7 +320,7 @@ last_stat() { docker logs "$(cid "$1")" 2>&1 | grep " $2: " | tail -n 1 | sed -n
 
 free_port() {
     for _ in 1 2 3 4 5 6 7 8 9 10; do
-        p=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 30000))
+        p=$(random_port)
         port_free "$p" && { echo "$p"; return 0; }
     done
     return 1

@@ -55,10 +55,19 @@ wait_for() {
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# random_port: a random port under the kernel's ephemeral range. Outgoing connections take their
+# local ports from that range, so a port there that nothing listens on can still be taken when a
+# server binds it.
+random_port() {
+    hi=$(($(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768) - 1))
+    [ "$hi" -gt 11000 ] || hi=32767
+    echo $((10000 + $(od -An -N2 -tu2 /dev/urandom) % (hi - 10000 + 1)))
+}
+
 # pick_port: prints a free loopback port (for an HTTP endpoint or a test receiver).
 pick_port() {
     for _ in 1 2 3 4 5 6 7 8 9 10; do
-        p=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 30000))
+        p=$(random_port)
         if port_free "$p"; then echo "$p"; return 0; fi
     done
     return 1

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 for _ in 1 2 3 4 5; do
-    P=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 30000))
+    P=$(random_port)
     port_free "$P" && break
 done
 REDIS_PORT=$P
