@@ -4,7 +4,7 @@
 # host is local, starts a private redis-server on that port and stops it afterwards.
 # Starts blip-detector and blip-generator; in a terminal, shows the live chart (blip-visualizer)
 # when it is built, otherwise the detector's anomaly lines. Ctrl-C stops everything.
-# BLIP_RUN_SECONDS=N stops after N seconds. Generator/detector flags: GENERATOR_ARGS (default: a
+# BLIP_RUN_SECONDS=N stops after N seconds (exit 0). Generator/detector flags: GENERATOR_ARGS (default: a
 # livelier demo mix, twice the original's spikes, three times as large) and DETECTOR_ARGS (default:
 # resid, the best spike detector on the generator's stream, with a 50-point warm-up and cooldown),
 # so that anomalies show within seconds; set them to "" for plain defaults.
@@ -24,6 +24,7 @@ stop_all() {
 trap stop_all EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+trap 'exit 0' USR1 # BLIP_RUN_SECONDS ran out
 
 redis_ok() { [ "$(redis-cli -u "$REDIS_URL" ping 2>/dev/null)" = "PONG" ]; }
 
@@ -64,7 +65,7 @@ DETECTOR_ARGS=${DETECTOR_ARGS-"--algo resid --warmup 50 --cooldown 50"}
 pids="$pids $!"
 
 if [ -n "${BLIP_RUN_SECONDS:-}" ]; then
-    ( sleep "$BLIP_RUN_SECONDS"; kill -TERM $$ ) &
+    ( sleep "$BLIP_RUN_SECONDS"; kill -USR1 $$ ) &
     pids="$pids $!"
 fi
 
