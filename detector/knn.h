@@ -58,4 +58,8 @@ void knn_clear(struct knn *k); /* safe to call twice */
  * floors on the spread; range: yesterday's [lo, hi] around this time, or NULL. */
 void knn_push(struct knn *k, double x, size_t warmup, double floor_abs, double floor_rel,
               const double *range, struct knn_result *out);
+/* The passes over all lags run four doubles at a time on x86-64 processors with AVX2, else two;
+ * both give the same results. portable = 1 selects the two-lane passes everywhere, 0 the widest
+ * this processor has (tests compare the two). Returns 1 if AVX2 passes exist here. */
+int knn_set_portable(int portable);
 #endif

@@ -1,6 +1,7 @@
 /* test_knn.c - the contextual detector: distances kept up to date incrementally equal the ones
  * computed from scratch; a shape never seen scores high and familiar ones do not; the daily
- * reference silences what happened yesterday at that time; degenerate spreads stay finite. */
+ * reference silences what happened yesterday at that time; degenerate spreads stay finite; the
+ * AVX2 passes score exactly as the portable ones. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -144,6 +145,33 @@ static void test_determinism_and_bounds(void **state) {
     knn_clear(&a);
 }
 
+/* The two-lane and the AVX2 passes give bit-identical scores (run where AVX2 exists). */
+static void test_wide_equals_portable(void **state) {
+    static struct knn_result want[6000];
+    struct knn k;
+    struct knn_result r;
+    struct rng g;
+    (void)state;
+    if (!knn_set_portable(1))
+        skip();
+    for (int wide = 0; wide < 2; wide++) {
+        knn_set_portable(!wide);
+        rng_seed(&g, 11);
+        assert_int_equal(knn_init(&k, 16, 1000, 1000), 0);
+        for (size_t i = 0; i < 6000; i++) {
+            /* a rhythm, noise, and now and then a burst */
+            double x = 10 * sin((double)i / 7) + rng_normal(&g) + (i % 997 < 5 ? 40 : 0);
+            knn_push(&k, x, 200, 1e-9, 0, NULL, &r);
+            if (!wide)
+                want[i] = r;
+            else
+                assert_memory_equal(&r, &want[i], sizeof r);
+        }
+        knn_clear(&k);
+    }
+    knn_set_portable(0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_incremental_equals_brute),
@@ -151,6 +179,7 @@ int main(void) {
         cmocka_unit_test(test_daily_reference_silences),
         cmocka_unit_test(test_degenerate_spread),
         cmocka_unit_test(test_determinism_and_bounds),
+        cmocka_unit_test(test_wide_equals_portable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
