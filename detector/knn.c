@@ -260,26 +260,34 @@ static void knn_slide(struct knn *k, const double *x) {
     }
 }
 
-/* Inserts v into the sorted best[0..*n) of at most KNN_K values. */
-static inline void knn_keep(double *best, size_t *n, double v) {
-    size_t at;
-    if (*n == KNN_K && v >= best[KNN_K - 1])
-        return;
-    at = *n < KNN_K ? (*n)++ : KNN_K - 1;
-    while (at > 0 && best[at - 1] > v) {
-        best[at] = best[at - 1];
-        at--;
-    }
-    best[at] = v;
+#if KNN_K != 3
+#error "knn_keep3 keeps the three smallest values: KNN_K must be 3"
+#endif
+
+/* The three smallest values seen, b[0] <= b[1] <= b[2]: v passes through a min/max network,
+ * without branches (the compiler's min and max instructions), so the unpredictable order of
+ * the distances costs no mispredictions. */
+static inline void knn_keep3(double b[3], double v) {
+    double lo = v < b[0] ? v : b[0], hi = v < b[0] ? b[0] : v;
+    b[0] = lo;
+    lo = hi < b[1] ? hi : b[1];
+    hi = hi < b[1] ? b[1] : hi;
+    b[1] = lo;
+    b[2] = hi < b[2] ? hi : b[2];
 }
 
+#define KNN_CAND 64 /* candidates gathered before they are folded into the three smallest */
+
 /* The KNN_K-th smallest of d[0..n), or NAN when n < KNN_K. The minimum of each block of
- * KNN_BLOCK values is found first (a branch-free pass); the KNN_K smallest values all lie in
- * blocks whose minimum is at most the KNN_K-th smallest block minimum, so only those blocks are
- * searched value by value. */
+ * KNN_BLOCK values is found first (a vector pass). At least three values are at most T, the
+ * third smallest block minimum, so the three smallest values are all at most T and lie in
+ * blocks whose minimum is at most T: only those blocks are read again, and only their values
+ * up to T (usually a handful) reach knn_keep3. Each step of knn_keep3 waits for the one before,
+ * so the block minima are folded in four independent chains the processor runs side by side. */
 static double knn_kth(const double *d, size_t n) {
-    double best[KNN_K], bmin_best[KNN_K], bmin[KNN_MEMORY_MAX / KNN_BLOCK + 1];
-    size_t nbest = 0, nb = 0, blocks = (n + KNN_BLOCK - 1) / KNN_BLOCK;
+    double best[3] = {INFINITY, INFINITY, INFINITY}, chain[4][3], cand[KNN_CAND];
+    double bmin[KNN_MEMORY_MAX / KNN_BLOCK + 4], t;
+    size_t blocks = (n + KNN_BLOCK - 1) / KNN_BLOCK, nc = 0;
     if (n < KNN_K)
         return NAN;
     knn_block_mins(d, n / KNN_BLOCK, bmin);
@@ -290,16 +298,34 @@ static double knn_kth(const double *d, size_t n) {
             m = d[j] < m ? d[j] : m;
         bmin[blocks - 1] = m;
     }
-    for (size_t b = 0; b < blocks; b++)
-        knn_keep(bmin_best, &nb, bmin[b]);
+    for (int c = 0; c < 4; c++)
+        chain[c][0] = chain[c][1] = chain[c][2] = INFINITY;
+    for (size_t b = blocks; b % 4; b++)
+        bmin[b] = INFINITY; /* pads the last group of four */
+    for (size_t b = 0; b < blocks; b += 4)
+        for (int c = 0; c < 4; c++)
+            knn_keep3(chain[c], bmin[b + (size_t)c]);
+    for (int c = 1; c < 4; c++)
+        for (int i = 0; i < 3; i++)
+            knn_keep3(chain[0], chain[c][i]);
+    t = chain[0][2]; /* infinite with fewer than three blocks: all are read */
     for (size_t b = 0; b < blocks; b++) {
         size_t end = (b + 1) * KNN_BLOCK < n ? (b + 1) * KNN_BLOCK : n;
-        if (nb == KNN_K && bmin[b] > bmin_best[KNN_K - 1])
+        if (bmin[b] > t)
             continue;
-        for (size_t j = b * KNN_BLOCK; j < end; j++)
-            knn_keep(best, &nbest, d[j]);
+        for (size_t j = b * KNN_BLOCK; j < end; j++) {
+            cand[nc] = d[j];
+            nc += d[j] <= t; /* kept only if at most t: no branch */
+            if (nc == KNN_CAND) {
+                for (size_t i = 0; i < nc; i++)
+                    knn_keep3(best, cand[i]);
+                nc = 0;
+            }
+        }
     }
-    return best[KNN_K - 1];
+    for (size_t i = 0; i < nc; i++)
+        knn_keep3(best, cand[i]);
+    return best[2];
 }
 
 void knn_push(struct knn *k, double x, size_t warmup, double floor_abs, double floor_rel,
