@@ -165,6 +165,12 @@ static void knn_block_mins_v2(const double *d, size_t blocks, double *bmin) {
 }
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define KNN_WIDE 1
+#else
+#define KNN_WIDE 0
+#endif
+
+#if KNN_WIDE
 /* The same two passes four doubles at a time, for x86-64 processors with AVX2 (chosen at run
  * time, so one binary runs everywhere). The wide types stay inside these functions: none is
  * passed between functions compiled for different targets. */
@@ -211,31 +217,35 @@ static knn_mins_fn *knn_block_mins = knn_block_mins_v2;
 
 static int knn_picked, knn_wide_ok;
 
+/* Points the passes at the four-lane versions (wide, where they exist) or the two-lane ones. */
+static void knn_use(int wide) {
+    knn_slide_all = knn_slide_all_v2;
+    knn_block_mins = knn_block_mins_v2;
+#if KNN_WIDE
+    if (wide) {
+        knn_slide_all = knn_slide_all_v4;
+        knn_block_mins = knn_block_mins_v4;
+    }
+#else
+    (void)wide;
+#endif
+}
+
 /* Picks the widest passes this processor runs, once; both give the same sums and minima. */
 static void knn_pick(void) {
     if (knn_picked)
         return;
     knn_picked = 1;
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#if KNN_WIDE
     __builtin_cpu_init();
     knn_wide_ok = __builtin_cpu_supports("avx2") != 0;
-    if (knn_wide_ok) {
-        knn_slide_all = knn_slide_all_v4;
-        knn_block_mins = knn_block_mins_v4;
-    }
 #endif
+    knn_use(knn_wide_ok);
 }
 
 int knn_set_portable(int portable) {
     knn_pick();
-    knn_slide_all = knn_slide_all_v2;
-    knn_block_mins = knn_block_mins_v2;
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-    if (knn_wide_ok && !portable) {
-        knn_slide_all = knn_slide_all_v4;
-        knn_block_mins = knn_block_mins_v4;
-    }
-#endif
+    knn_use(knn_wide_ok && !portable);
     return knn_wide_ok;
 }
 

@@ -318,14 +318,6 @@ health_is() { [ "$(inspect "$1" '{{.State.Health.Status}}')" = "$2" ]; }
 pong() { [ "$(redis-cli -h 127.0.0.1 -p "$PORT" "$@" ping 2>&1)" = PONG ]; }
 last_stat() { docker logs "$(cid "$1")" 2>&1 | grep " $2: " | tail -n 1 | sed -n "s/.* $3=\([0-9]*\).*/\1/p"; }
 
-free_port() {
-    for _ in 1 2 3 4 5 6 7 8 9 10; do
-        p=$(random_port)
-        port_free "$p" && { echo "$p"; return 0; }
-    done
-    return 1
-}
-
 # ==== the test ====
 
 [ "$(id -u)" = 0 ] || bail "runs as root (it installs packages and starts dockerd)"
@@ -385,7 +377,7 @@ for img in "$GEN_IMG" "$DET_IMG"; do
 done
 
 # The stack, configured from the environment as a user would.
-PORT=$(free_port) || bail "a free loopback port for redis"
+PORT=$(pick_port) || bail "a free loopback port for redis"
 export BLIP_REDIS_PORT=$PORT BLIP_RATE=50 BLIP_STATS_INTERVAL=2 BLIP_SPIKE_SCALE=30
 compose up -d >"$WORK/up.log" 2>&1 ||
     { tail -n 20 "$WORK/up.log" | sed 's/^/#   /'; bail "compose up -d starts redis, generator and detector"; }
@@ -407,7 +399,7 @@ healthy() {
     health_is "$1" healthy && return 0
     probes=$(inspect "$1" '{{range .State.Health.Log}}[exit {{.ExitCode}}: {{.Output}}] {{end}}' |
         tr '\n' ' ')
-    if grep -q 'OCI runtime exec failed' <<<"$probes"; then
+    if exec_refused "$1"; then
         note "$1: this engine cannot exec into containers (${probes:0:200}...), so no HEALTHCHECK runs here; the same probe from a container in $1's network namespace:"
         wait_for 30 probe_beside "$1" "$2"
         rc=$?

@@ -3,10 +3,7 @@
 # runs the pipeline, shows anomalies, and cleans up everything when it stops.
 . "$(dirname "$0")/../lib.sh"
 
-for _ in 1 2 3 4 5; do
-    P=$(random_port)
-    port_free "$P" && break
-done
+P=$(pick_port) || exit 1
 REDIS_PORT=$P
 BIN="$BLIP_BIN" REDIS_URL="redis://127.0.0.1:$P" BLIP_RUN_SECONDS=6 \
     GENERATOR_ARGS="--rate 200 --spike-scale 60 --seed 3" sh scripts/run.sh >"$WORK/run.out" 2>&1 </dev/null
